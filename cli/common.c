@@ -1,0 +1,60 @@
+/* cli/common.c — error printing and strict argument parsing for all subcommands. */
+#include "cli.h"
+
+#include "clnscl/status.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail_status(int status)
+{
+    const char *msg = clnscl_last_error();
+    fprintf(stderr, "clnscl: %s\n", (msg && *msg) ? msg : clnscl_strerror(status));
+    return status == CLNSCL_EINTERNAL ? 1 : 2;
+}
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("clnscl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
+int cli_parse_double(const char *opt, const char *s, double *out)
+{
+    char *end;
+    if (!s || !*s) return cli_error("%s needs a number", opt);
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end != '\0' || end == s) return cli_error("%s: '%s' is not a number", opt, s);
+    if (!isfinite(v) || errno == ERANGE) return cli_error("%s: '%s' is not a finite number", opt, s);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_long(const char *opt, const char *s, long *out)
+{
+    char *end;
+    if (!s || !*s) return cli_error("%s needs an integer", opt);
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0' || end == s) return cli_error("%s: '%s' is not an integer", opt, s);
+    if (errno == ERANGE) return cli_error("%s: '%s' is out of range", opt, s);
+    *out = v;
+    return 0;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+    return 0;
+}

@@ -1,0 +1,48 @@
+/* clnscl/schedule.h — step-size sequences shared by bounds/, sim/ and train/.
+ *
+ * THEORY.md §4.5 (only S_η = Σ η_t enters Theorem 1; fixed-steps vs fixed-epochs
+ * accounting), §6.3 (the authors' warm-up + cosine, stepped once per epoch),
+ * §6.5 Fig. 5 (batch-size scaling η = base · B^a / ref_batch, a ∈ {0, 1/4, 1/2, 1}).
+ */
+#ifndef CLNSCL_SCHEDULE_H
+#define CLNSCL_SCHEDULE_H
+
+typedef enum {
+    CLNSCL_SCHED_CONSTANT = 0, /* η_t = η                                           */
+    CLNSCL_SCHED_COSINE        /* authors': η·min(1,(e+1)/W)·½(1+cos(π e/E)), e = epoch */
+} clnscl_sched_kind;
+
+typedef enum {
+    CLNSCL_SCALE_NONE = 0, /* η as given (no batch-size rule)        */
+    CLNSCL_SCALE_CONSTANT, /* η = base                                */
+    CLNSCL_SCALE_LINEAR,   /* η = base · B / ref_batch                */
+    CLNSCL_SCALE_SQRT,     /* η = base · √B / ref_batch   (authors')  */
+    CLNSCL_SCALE_FOURTH    /* η = base · B^{1/4} / ref_batch          */
+} clnscl_scale_rule;
+
+typedef struct {
+    clnscl_sched_kind kind;
+    double base;            /* base step size                                   */
+    clnscl_scale_rule scale;
+    long batch;             /* B used by the scaling rule                       */
+    long ref_batch;         /* reference batch size (256)                       */
+    long steps;             /* T: total number of steps                         */
+    long steps_per_epoch;   /* cosine schedule: η changes once per epoch        */
+    long warmup_epochs;     /* W (authors: 10)                                  */
+} clnscl_schedule;
+
+/* Peak step size after the batch-size rule. */
+double clnscl_schedule_peak(const clnscl_schedule *s);
+/* η_t for 0 ≤ t < steps. */
+double clnscl_schedule_eta(const clnscl_schedule *s, long t);
+/* S_η = Σ_{t<steps} η_t (compensated summation). */
+double clnscl_schedule_sum(const clnscl_schedule *s);
+/* Validate (η ≥ 0, steps ≥ 1, ...): CLNSCL_EINVAL with a message. */
+int clnscl_schedule_check(const clnscl_schedule *s);
+
+/* Parse a textual spec, e.g. "constant", "cosine", "cosine:warmup=10" and
+ * scaling names "none|constant|linear|sqrt|fourth" into the fields above. */
+int clnscl_schedule_parse_kind(const char *name, clnscl_sched_kind *out);
+int clnscl_schedule_parse_scale(const char *name, clnscl_scale_rule *out);
+
+#endif
