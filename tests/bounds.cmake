@@ -1,0 +1,2 @@
+# tests/bounds.cmake — schedules (core/schedule.c), bounds (bounds/), `clnscl bounds`.
+clnscl_unit_test(test_schedule test_schedule.c LIBS clnscl_core)
