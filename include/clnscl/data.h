@@ -131,7 +131,11 @@ void clnscl_augment_identity(clnscl_augment_config *c);
  * strengths ≥ 0 and finite, hue ≤ 0.5; else CLNSCL_EINVAL naming the field. */
 int clnscl_augment_validate(const clnscl_augment_config *c);
 
-/* One augmented view: out (C×H×W) from in (C×H×W); out ≠ in. Draws a fixed sequence of
+/* largest image side the augmentations accept */
+#define CLNSCL_AUGMENT_MAX_SIDE 128
+
+/* One augmented view: out (C×H×W) from in (C×H×W); out ≠ in; C ∈ {1, 3},
+ * 1 ≤ H, W ≤ CLNSCL_AUGMENT_MAX_SIDE, config already validated. Draws a fixed sequence of
  * numbers from rng for a given config (independent of the pixel values). */
 void clnscl_augment_image(const clnscl_augment_config *c, int C, int H, int W,
                           const float *in, float *out, clnscl_rng *rng);
