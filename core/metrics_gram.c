@@ -217,6 +217,26 @@ int clnscl_rsa_r(const double *S1, const double *S2, size_t n, double *r)
     return CLNSCL_OK;
 }
 
+/* ‖H S H‖_F (§4.6): the k11 term of the shared pass. */
+int clnscl_gram_centered_norm(const double *S, size_t n, double *out)
+{
+    gram_sums s;
+    int st = gram_pass(S, S, n, &s);
+    if (st) return st;
+    *out = sqrt(s.k11);
+    return CLNSCL_OK;
+}
+
+/* ‖a − ā‖₂ = √M σ_a, a = upper(1 − S) (§4.7). */
+int clnscl_rdm_centered_norm(const double *S, size_t n, double *out)
+{
+    upper_sums s;
+    int st = upper_pass(S, S, n, &s);
+    if (st) return st;
+    *out = sqrt(s.saa);
+    return CLNSCL_OK;
+}
+
 /* Pearson correlation, two passes (means, then centred sums). */
 int clnscl_pearson(const double *a, const double *b, size_t m, double *out)
 {

@@ -50,6 +50,11 @@ int clnscl_cka_rho(const double *S1, const double *S2, size_t n, double *rho);
 /* Corollary-2 ingredients: r = ‖b − a‖₂ / (√M σ_a), a = upper(1 − S1), population σ (§4.7). */
 int clnscl_rsa_r(const double *S1, const double *S2, size_t n, double *r);
 
+/* Norms the Corollaries need on their own (used by sim/): ‖H S H‖_F (§4.6) and
+ * ‖a − ā‖₂ = √M σ_a with a = upper(1 − S), population σ (§4.7). */
+int clnscl_gram_centered_norm(const double *S, size_t n, double *out);
+int clnscl_rdm_centered_norm(const double *S, size_t n, double *out);
+
 /* Pearson / Spearman of two vectors (exposed for tests and the bounds property tests). */
 int clnscl_pearson(const double *a, const double *b, size_t m, double *out);
 int clnscl_spearman(const double *a, const double *b, size_t m, double *out);
