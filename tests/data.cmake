@@ -1,2 +1,4 @@
 # Data layer (issue 5): IDX / CIFAR readers, subsets, augmentations, probes.
 clnscl_unit_test(test_data_readers test_data_readers.c)
+clnscl_unit_test(test_augment test_augment.c)
+clnscl_unit_test(test_probe test_probe.c)
