@@ -108,6 +108,27 @@ static void test_shared_randomness(void)
         CHECK_STATUS(clnscl_augment_views(&c, &d, idx, B, v2, v2 + B * dim, &b), CLNSCL_OK);
         CHECK(same(v1, v2, 2 * B * dim));
         CHECK(memcmp(&a, &b, sizeof a) == 0);
+        /* the thread count never changes the pixels */
+        for (int T = 1; T <= 5; T += 2) {
+            clnscl_augment_config ct = c;
+            ct.threads = T;
+            clnscl_rng_seed(&b, 2024);
+            memset(v2, 0, 2 * B * dim * sizeof(float));
+            CHECK_STATUS(clnscl_augment_views(&ct, &d, idx, B, v2, v2 + B * dim, &b), CLNSCL_OK);
+            CHECK(same(v1, v2, 2 * B * dim) && memcmp(&a, &b, sizeof a) == 0);
+        }
+        /* each view comes from its own split stream, in the order view1[0], view2[0], ... */
+        clnscl_rng_seed(&b, 2024);
+        float *one = malloc(dim * sizeof(float));
+        int order_ok = 1;
+        for (size_t i = 0; i < B; i++)
+            for (int v = 0; v < 2; v++) {
+                clnscl_rng sv = clnscl_rng_split(&b);
+                clnscl_augment_image(&c, C, H, H, d.x + idx[i] * dim, one, &sv);
+                order_ok &= same(one, v1 + ((size_t)v * B + i) * dim, dim);
+            }
+        CHECK(order_ok && memcmp(&a, &b, sizeof a) == 0);
+        free(one);
         /* the two views of an image differ, pixels stay in [0,1] */
         int differ = 0, in01 = 1;
         for (size_t i = 0; i < B; i++)
@@ -247,6 +268,9 @@ static void test_validate(void)
     CHECK_STATUS(clnscl_augment_validate(&c), CLNSCL_EINVAL);
     clnscl_augment_defaults(&c);
     c.brightness = -1;
+    CHECK_STATUS(clnscl_augment_validate(&c), CLNSCL_EINVAL);
+    clnscl_augment_defaults(&c);
+    c.threads = 0;
     CHECK_STATUS(clnscl_augment_validate(&c), CLNSCL_EINVAL);
 }
 

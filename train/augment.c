@@ -10,6 +10,8 @@
 #include "clnscl/status.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 void clnscl_augment_defaults(clnscl_augment_config *c)
@@ -28,6 +30,7 @@ void clnscl_augment_defaults(clnscl_augment_config *c)
     c->grayscale_prob = 0.2;
     c->noise_prob = 0.5;
     c->noise_std = 0.05;
+    c->threads = 2;
 }
 
 void clnscl_augment_identity(clnscl_augment_config *c)
@@ -70,6 +73,9 @@ int clnscl_augment_validate(const clnscl_augment_config *c)
                                str[i].name, str[i].v);
     if (c->hue > 0.5)
         return clnscl_fail(CLNSCL_EINVAL, "augmentation hue = %g must be <= 0.5", c->hue);
+    if (c->threads < 1 || c->threads > 64)
+        return clnscl_fail(CLNSCL_EINVAL, "augmentation threads = %d must be in [1, 64]",
+                           c->threads);
     return CLNSCL_OK;
 }
 
@@ -231,20 +237,46 @@ void clnscl_augment_image(const clnscl_augment_config *c, int C, int H, int W,
         for (int ch = 0; ch < 3; ch++) memcpy(out + ch * hw, tmp, hw * sizeof(float));
     }
 
-    /* 4. Gaussian noise: polar Box–Muller, both normals of each accepted pair used */
+    /* 4. Gaussian noise: Marsaglia's polar method in float, both normals of each accepted
+     *    pair used; one 64-bit draw gives the two 24-bit uniforms of a proposal */
     if (clnscl_rng_uniform(rng) < c->noise_prob && c->noise_std > 0.0) {
+        const float sd = (float)c->noise_std, k24 = 1.0f / 8388608.0f;   /* 2/2^24 */
         for (size_t i = 0; i < n; i += 2) {
-            double u, v, s;
+            float u, v, s;
             do {
-                u = 2.0 * clnscl_rng_uniform(rng) - 1.0;
-                v = 2.0 * clnscl_rng_uniform(rng) - 1.0;
+                uint64_t b = clnscl_rng_next(rng);
+                u = (float)(b >> 40) * k24 - 1.0f;                 /* top 24 bits  */
+                v = (float)((b >> 8) & 0xFFFFFFu) * k24 - 1.0f;   /* next 24 bits */
                 s = u * u + v * v;
-            } while (s >= 1.0 || s == 0.0);
-            double m = c->noise_std * sqrt(-2.0 * log(s) / s);
-            out[i] = clamp01(out[i] + (float)(m * u));
-            if (i + 1 < n) out[i + 1] = clamp01(out[i + 1] + (float)(m * v));
+            } while (s >= 1.0f || s == 0.0f);
+            float m = sd * sqrtf(-2.0f * logf(s) / s);
+            out[i] = clamp01(out[i] + m * u);
+            if (i + 1 < n) out[i + 1] = clamp01(out[i + 1] + m * v);
         }
     }
+}
+
+struct views_job {
+    const clnscl_augment_config *c;
+    const clnscl_dataset *d;
+    const size_t *idx;
+    size_t B, first, last;          /* views [first, last) of 2B: v < B → view1[v], else view2 */
+    float *view1, *view2;
+    const clnscl_rng *streams;      /* one stream per view */
+};
+
+static void *views_worker(void *arg)
+{
+    struct views_job *j = arg;
+    size_t dim = clnscl_dataset_dim(j->d);
+    for (size_t v = j->first; v < j->last; v++) {
+        size_t b = v % j->B;
+        float *dst = v < j->B ? j->view1 + b * dim : j->view2 + b * dim;
+        clnscl_rng r = j->streams[v];
+        clnscl_augment_image(j->c, j->d->channels, j->d->height, j->d->width,
+                             j->d->x + j->idx[b] * dim, dst, &r);
+    }
+    return NULL;
 }
 
 int clnscl_augment_views(const clnscl_augment_config *c, const clnscl_dataset *d,
@@ -264,11 +296,30 @@ int clnscl_augment_views(const clnscl_augment_config *c, const clnscl_dataset *d
         if (idx[b] >= d->n)
             return clnscl_fail(CLNSCL_EINVAL, "augment: image index %zu out of range (n = %zu)",
                                idx[b], d->n);
-    size_t dim = clnscl_dataset_dim(d);
+    if (B == 0) return CLNSCL_OK;
+    /* the streams: for b = 0..B−1, view1[b] then view2[b] each split one stream off rng */
+    clnscl_rng *streams = malloc(2 * B * sizeof *streams);
+    if (!streams) return clnscl_fail(CLNSCL_ENOMEM, "augment: out of memory");
     for (size_t b = 0; b < B; b++) {
-        const float *img = d->x + idx[b] * dim;
-        clnscl_augment_image(c, d->channels, d->height, d->width, img, view1 + b * dim, rng);
-        clnscl_augment_image(c, d->channels, d->height, d->width, img, view2 + b * dim, rng);
+        streams[b] = clnscl_rng_split(rng);
+        streams[B + b] = clnscl_rng_split(rng);
     }
+    int T = c->threads;
+    if ((size_t)T > 2 * B) T = (int)(2 * B);
+    struct views_job jobs[64];
+    pthread_t tid[64];
+    int started[64] = { 0 };
+    for (int t = 0; t < T; t++) {
+        jobs[t] = (struct views_job){ c, d, idx, B, 2 * B * (size_t)t / (size_t)T,
+                                      2 * B * (size_t)(t + 1) / (size_t)T, view1, view2,
+                                      streams };
+        if (t > 0) started[t] = pthread_create(&tid[t], NULL, views_worker, &jobs[t]) == 0;
+    }
+    views_worker(&jobs[0]);
+    for (int t = 1; t < T; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        else views_worker(&jobs[t]);   /* no thread available: same work, same pixels */
+    }
+    free(streams);
     return CLNSCL_OK;
 }

@@ -119,11 +119,13 @@ typedef struct {
     double grayscale_prob;   /* RGB only: replace by luma (0.299 R + 0.587 G + 0.114 B) */
     double noise_prob;       /* probability of additive Gaussian noise                */
     double noise_std;        /* its standard deviation (pixel units, [0,1] scale)     */
+    int threads;             /* worker threads of clnscl_augment_views (1..64); the
+                                pixels do not depend on it                            */
 } clnscl_augment_config;
 
 /* Defaults for 28×28 grayscale: crop p=1 scale [0.3,1] ratio [3/4,4/3], flip 0.5,
  * jitter p=0.8 brightness 0.4 contrast 0.4, noise p=0.5 std 0.05 (colour fields set to
- * SimCLR's 0.4 / 0.1 / grayscale 0.2, used only for RGB data). */
+ * SimCLR's 0.4 / 0.1 / grayscale 0.2, used only for RGB data); threads 2. */
 void clnscl_augment_defaults(clnscl_augment_config *c);
 /* Every transform off: the augmentation returns its input unchanged. */
 void clnscl_augment_identity(clnscl_augment_config *c);
@@ -140,10 +142,12 @@ int clnscl_augment_validate(const clnscl_augment_config *c);
 void clnscl_augment_image(const clnscl_augment_config *c, int C, int H, int W,
                           const float *in, float *out, clnscl_rng *rng);
 
-/* Two views of a batch: for b = 0..B−1 (in this order) view1[b] then view2[b] of image
- * d->x[idx[b]] are drawn from the single stream rng; view1 and view2 are B × C×H×W each
- * (pass out and out + B·C·H·W for the 2B-row point layout of THEORY.md §3.2). A copy of
- * the rng state reproduces exactly the same pixels. Invalid config / idx ≥ n → error. */
+/* Two views of a batch of images d->x[idx[b]], b = 0..B−1: for b in order, view1[b] and
+ * then view2[b] each take one stream clnscl_rng_split(rng) (2B draws of rng in total), and
+ * each view is then augmented from its own stream (in parallel with c->threads threads;
+ * the pixels never depend on the thread count). view1 and view2 are B × C×H×W each (pass
+ * out and out + B·C·H·W for the 2B-row point layout of THEORY.md §3.2). A copy of the rng
+ * state reproduces exactly the same pixels. Invalid config / idx ≥ n → error. */
 int clnscl_augment_views(const clnscl_augment_config *c, const clnscl_dataset *d,
                          const size_t *idx, size_t B, float *view1, float *view2,
                          clnscl_rng *rng);
