@@ -1,0 +1,294 @@
+/* core/metrics_cka.c — CKA variants computed from feature matrices
+ * (THEORY.md §4.6 Corollary 1 definition and §6.4 "CKA (code)"; EDGE_CASES.md K1–K4).
+ *
+ * Linear CKA is evaluated in feature space: with column-centred Xc, Yc,
+ *   tr(KcLc) = ‖XcᵀYc‖²_F,  ‖Kc‖_F = ‖XcᵀXc‖_F,
+ * so no n × n matrix is formed unless a feature count exceeds n.
+ */
+#include "clnscl/metrics.h"
+#include "clnscl/status.h"
+#include "metrics_internal.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int metrics_check_args(const double *X, size_t n, size_t dx, const double *Y, size_t dy, size_t nmin,
+                       const char *metric)
+{
+    if (!X || !Y) return clnscl_fail(CLNSCL_EINVAL, "null feature matrix");
+    if (dx == 0 || dy == 0) return clnscl_fail(CLNSCL_ESHAPE, "%s: a feature matrix has no columns", metric);
+    if (n < nmin) return clnscl_fail(CLNSCL_EINVAL, "%s needs n >= %zu samples (got %zu)", metric, nmin, n);
+    if (n > (size_t)1 << 31 || dx > ((size_t)1 << 40) / n || dy > ((size_t)1 << 40) / n)
+        return clnscl_fail(CLNSCL_ENOMEM, "%s: %zu x %zu / %zu x %zu is too large", metric, n, dx, n, dy);
+    return CLNSCL_OK;
+}
+
+int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, double **Xc, int *all_const)
+{
+    double *c = malloc(n * d * sizeof *c);
+    double *w = malloc(2 * d * sizeof *w);
+    char *cst = malloc(d);
+    if (!c || !w || !cst) {
+        free(c);
+        free(w);
+        free(cst);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
+    }
+    double *mean = w, *corr = w + d;
+    memset(cst, 1, d);
+    for (size_t j = 0; j < d; j++) mean[j] = corr[j] = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * d;
+        for (size_t j = 0; j < d; j++) {
+            if (!isfinite(x[j])) {
+                free(c);
+                free(w);
+                free(cst);
+                return clnscl_fail(CLNSCL_ENONFINITE, "%s has NaN/Inf at row %zu, column %zu", what, i, j);
+            }
+            mean[j] += x[j];
+            cst[j] &= x[j] == X[j];
+        }
+    }
+    for (size_t j = 0; j < d; j++) mean[j] = cst[j] ? X[j] : mean[j] / (double)n;
+    /* correction pass: mean += mean of residuals */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++) corr[j] += X[i * d + j] - mean[j];
+    for (size_t j = 0; j < d; j++)
+        if (!cst[j]) mean[j] += corr[j] / (double)n;
+    double amax = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++) {
+            double v = cst[j] ? 0.0 : X[i * d + j] - mean[j];
+            if (!isfinite(v)) {
+                free(c);
+                free(w);
+                free(cst);
+                return clnscl_fail(CLNSCL_ENONFINITE, "%s: values too large to centre (overflow)", what);
+            }
+            c[i * d + j] = v;
+            if (fabs(v) > amax) amax = fabs(v);
+        }
+    int all = 1;
+    for (size_t j = 0; j < d; j++) all &= cst[j];
+    if (amax > 0.0) {
+        int e;
+        frexp(amax, &e);
+        double s = ldexp(1.0, -e); /* exact power-of-two scaling */
+        for (size_t k = 0; k < n * d; k++) c[k] *= s;
+    }
+    free(w);
+    free(cst);
+    *Xc = c;
+    *all_const = all;
+    return CLNSCL_OK;
+}
+
+int metrics_normalize_rows(const double *X, size_t n, size_t d, const char *what, double **Xn)
+{
+    double *o = malloc(n * d * sizeof *o);
+    if (!o) return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * d;
+        double amax = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            if (!isfinite(x[j])) {
+                free(o);
+                return clnscl_fail(CLNSCL_ENONFINITE, "%s has NaN/Inf at row %zu, column %zu", what, i, j);
+            }
+            if (fabs(x[j]) > amax) amax = fabs(x[j]);
+        }
+        if (amax == 0.0) {
+            free(o);
+            return clnscl_fail(CLNSCL_EDEGENERATE, "%s row %zu is all zeros (cosine undefined)", what, i);
+        }
+        double ss = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            double v = x[j] / amax;
+            ss += v * v;
+        }
+        double inv = 1.0 / (amax * sqrt(ss));
+        if (!isfinite(inv) || inv == 0.0) { /* amax·‖x/amax‖ out of range: scale in two steps */
+            double r = 1.0 / sqrt(ss);
+            for (size_t j = 0; j < d; j++) o[i * d + j] = (x[j] / amax) * r;
+        } else {
+            for (size_t j = 0; j < d; j++) o[i * d + j] = x[j] * inv;
+        }
+    }
+    *Xn = o;
+    return CLNSCL_OK;
+}
+
+/* ‖AᵀA‖²_F for centred A (n × d): dsyrk on the smaller side (‖AᵀA‖_F = ‖AAᵀ‖_F). */
+static int self_frob2(const double *A, size_t n, size_t d, double *out)
+{
+    size_t k = d <= n ? d : n;
+    double *G = malloc(k * k * sizeof *G);
+    if (!G) return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu Gram matrix)", k, k);
+    if (d <= n)
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)n, 1.0, A, (int)d, 0.0, G, (int)d);
+    else
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)d, 1.0, A, (int)d, 0.0, G, (int)n);
+    double diag = 0.0, off = 0.0;
+    for (size_t i = 0; i < k; i++) {
+        diag += G[i * k + i] * G[i * k + i];
+        double r = 0.0;
+        for (size_t j = i + 1; j < k; j++) r += G[i * k + j] * G[i * k + j];
+        off += r;
+    }
+    free(G);
+    *out = diag + 2.0 * off;
+    return CLNSCL_OK;
+}
+
+/* ‖AᵀB‖²_F for centred A (n × da), B (n × db). Feature space when da·db ≤ n², otherwise
+ * ⟨AAᵀ, BBᵀ⟩_F over n × n Gram matrices. */
+static int cross_frob2(const double *A, size_t da, const double *B, size_t db, size_t n, double *out)
+{
+    if (da * db <= n * n) {
+        double *C = malloc(da * db * sizeof *C);
+        if (!C) return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu cross product)", da, db);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)da, (int)db, (int)n, 1.0, A, (int)da, B, (int)db,
+                    0.0, C, (int)db);
+        double s = 0.0;
+        for (size_t i = 0; i < da; i++) {
+            double r = 0.0;
+            for (size_t j = 0; j < db; j++) r += C[i * db + j] * C[i * db + j];
+            s += r;
+        }
+        free(C);
+        *out = s;
+        return CLNSCL_OK;
+    }
+    double *K = malloc(n * n * sizeof *K), *L = malloc(n * n * sizeof *L);
+    if (!K || !L) {
+        free(K);
+        free(L);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (two %zu x %zu Gram matrices)", n, n);
+    }
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)da, 1.0, A, (int)da, 0.0, K, (int)n);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)db, 1.0, B, (int)db, 0.0, L, (int)n);
+    double diag = 0.0, off = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        diag += K[i * n + i] * L[i * n + i];
+        double r = 0.0;
+        for (size_t j = i + 1; j < n; j++) r += K[i * n + j] * L[i * n + j];
+        off += r;
+    }
+    free(K);
+    free(L);
+    *out = diag + 2.0 * off;
+    return CLNSCL_OK;
+}
+
+/* Linear CKA of already-prepared (finite) X, Y: centre, then the feature-space traces. */
+static int cka_linear_prepared(const double *X, size_t n, size_t dx, const double *Y, size_t dy, const char *nx,
+                               const char *ny, const char *metric, double *out)
+{
+    double *Xc = NULL, *Yc = NULL;
+    int cx, cy;
+    int st = metrics_center_copy(X, n, dx, nx, &Xc, &cx);
+    if (!st) st = metrics_center_copy(Y, n, dy, ny, &Yc, &cy);
+    if (!st && cx) st = clnscl_fail(CLNSCL_EDEGENERATE, "%s: every feature of %s is constant (%s undefined)", metric, nx, metric);
+    if (!st && cy) st = clnscl_fail(CLNSCL_EDEGENERATE, "%s: every feature of %s is constant (%s undefined)", metric, ny, metric);
+    double xy = 0, xx = 0, yy = 0;
+    if (!st) st = cross_frob2(Xc, dx, Yc, dy, n, &xy);
+    if (!st) st = self_frob2(Xc, n, dx, &xx);
+    if (!st) st = self_frob2(Yc, n, dy, &yy);
+    free(Xc);
+    free(Yc);
+    if (st) return st;
+    if (xx == 0.0 || yy == 0.0)
+        return clnscl_fail(CLNSCL_EDEGENERATE, "%s: centred features have zero norm (%s undefined)", metric, metric);
+    *out = xy / (sqrt(xx) * sqrt(yy));
+    return CLNSCL_OK;
+}
+
+/* §6.4: CKA = ‖XcᵀYc‖²_F / (‖XcᵀXc‖_F ‖YcᵀYc‖_F). */
+int clnscl_cka_linear(const double *X, size_t n, size_t dx, const double *Y, size_t dy, double *out)
+{
+    int st = metrics_check_args(X, n, dx, Y, dy, 2, "cka");
+    if (st) return st;
+    return cka_linear_prepared(X, n, dx, Y, dy, "X", "Y", "cka", out);
+}
+
+/* §4.6: ⟨HΣ_XH, HΣ_YH⟩/(‖HΣ_XH‖‖HΣ_YH‖) with Σ_X = X̂X̂ᵀ (rows l2-normalised)
+ * = linear CKA of the row-normalised features. */
+int clnscl_cka_cosine(const double *X, size_t n, size_t dx, const double *Y, size_t dy, double *out)
+{
+    int st = metrics_check_args(X, n, dx, Y, dy, 2, "cka-cosine");
+    if (st) return st;
+    double *Xn = NULL, *Yn = NULL;
+    st = metrics_normalize_rows(X, n, dx, "X", &Xn);
+    if (!st) st = metrics_normalize_rows(Y, n, dy, "Y", &Yn);
+    if (!st) st = cka_linear_prepared(Xn, n, dx, Yn, dy, "X (row-normalised)", "Y (row-normalised)", "cka-cosine", out);
+    free(Xn);
+    free(Yn);
+    return st;
+}
+
+/* Unbiased HSIC (Song et al. 2012, Eq. 5) for the linear kernels K = AAᵀ, L = BBᵀ,
+ * from feature-space quantities: with K̃, L̃ = K, L with zero diagonal,
+ *   HSIC_u = [tr(K̃L̃) + 1ᵀK̃1·1ᵀL̃1/((n−1)(n−2)) − 2/(n−2)·1ᵀK̃L̃1] / (n(n−3)),
+ *   tr(K̃L̃) = ‖AᵀB‖² − Σ_i K_ii L_ii,  (K̃1)_i = a_i·(Σ_k a_k) − K_ii.
+ * The estimator is invariant to translating the features, so centred A, B are used. */
+static int hsic_unbiased(const double *A, size_t da, const double *B, size_t db, size_t n, double *out)
+{
+    double tr;
+    int st = (A == B) ? self_frob2(A, n, da, &tr) : cross_frob2(A, da, B, db, n, &tr);
+    if (st) return st;
+    double *sa = calloc(da + db, sizeof *sa), *sb = sa + da;
+    if (!sa) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < da; j++) sa[j] += A[i * da + j];
+        for (size_t j = 0; j < db; j++) sb[j] += B[i * db + j];
+    }
+    double dkl = 0, sk = 0, sl = 0, kl1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *a = A + i * da, *b = B + i * db;
+        double kii = 0, lii = 0, ka = 0, lb = 0;
+        for (size_t j = 0; j < da; j++) {
+            kii += a[j] * a[j];
+            ka += a[j] * sa[j];
+        }
+        for (size_t j = 0; j < db; j++) {
+            lii += b[j] * b[j];
+            lb += b[j] * sb[j];
+        }
+        dkl += kii * lii;
+        sk += ka - kii; /* (K̃1)_i summed = 1ᵀK̃1 */
+        sl += lb - lii;
+        kl1 += (ka - kii) * (lb - lii);
+    }
+    free(sa);
+    double nn = (double)n;
+    *out = ((tr - dkl) + sk * sl / ((nn - 1) * (nn - 2)) - 2.0 / (nn - 2) * kl1) / (nn * (nn - 3));
+    return CLNSCL_OK;
+}
+
+int clnscl_cka_debiased(const double *X, size_t n, size_t dx, const double *Y, size_t dy, double *out)
+{
+    int st = metrics_check_args(X, n, dx, Y, dy, 4, "cka-debiased");
+    if (st) return st;
+    double *Xc = NULL, *Yc = NULL;
+    int cx, cy;
+    st = metrics_center_copy(X, n, dx, "X", &Xc, &cx);
+    if (!st) st = metrics_center_copy(Y, n, dy, "Y", &Yc, &cy);
+    if (!st && cx) st = clnscl_fail(CLNSCL_EDEGENERATE, "cka-debiased: every feature of X is constant (CKA undefined)");
+    if (!st && cy) st = clnscl_fail(CLNSCL_EDEGENERATE, "cka-debiased: every feature of Y is constant (CKA undefined)");
+    double xy = 0, xx = 0, yy = 0;
+    if (!st) st = hsic_unbiased(Xc, dx, Yc, dy, n, &xy);
+    if (!st) st = hsic_unbiased(Xc, dx, Xc, dx, n, &xx);
+    if (!st) st = hsic_unbiased(Yc, dy, Yc, dy, n, &yy);
+    free(Xc);
+    free(Yc);
+    if (st) return st;
+    if (!(xx > 0.0) || !(yy > 0.0))
+        return clnscl_fail(CLNSCL_EDEGENERATE,
+                           "cka-debiased: the unbiased HSIC of %s with itself is not positive (debiased CKA undefined)",
+                           xx > 0.0 ? "Y" : "X");
+    *out = xy / (sqrt(xx) * sqrt(yy));
+    return CLNSCL_OK;
+}
