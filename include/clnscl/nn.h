@@ -36,12 +36,12 @@ typedef struct {
 } clnscl_tensor;
 
 /* ---- linear: out = inp · Wᵀ + b ---------------------------------------------
- * inp (M, I), w (O, I) (torch layout), b (O) or NULL, out (M, O). */
+ * inp (M, Din), w (Dout, Din) (torch layout), b (Dout) or NULL, out (M, Dout). */
 void clnscl_nn_linear_forward(float *out, const float *inp, const float *w,
-                              const float *b, int M, int I, int O);
-/* dout (M, O); dinp (M, I) += dout·W; dw (O, I) += doutᵀ·inp; db (O) += Σ_rows dout. */
+                              const float *b, int M, int Din, int Dout);
+/* dout (M, Dout); dinp (M, Din) += dout·W; dw (Dout, Din) += doutᵀ·inp; db (Dout) += Σ_rows dout. */
 void clnscl_nn_linear_backward(float *dinp, float *dw, float *db, const float *dout,
-                               const float *inp, const float *w, int M, int I, int O);
+                               const float *inp, const float *w, int M, int Din, int Dout);
 
 /* ---- batch normalisation over (M, C, S) (S = spatial size, 1 for (M, C)) -----
  * Training mode: per-channel mean / biased variance over the M·S values,

@@ -3,8 +3,8 @@
  * One optimizer per twin (each twin has its own state, THEORY.md §1). The
  * learning rate is given by the caller at every step (schedule.h).
  * A step, in order (matching the authors' GradScaler-unscale → clip → LARS):
- *  1. clipping: if clip > 0 and ‖g‖₂ (over the whole block) > clip,
- *     g ← g · clip/(‖g‖₂ + 1e-6)   (torch.nn.utils.clip_grad_norm_);
+ *  1. clipping: if clip > 0 and c = clip/(‖g‖₂ + 1e-6) < 1 (norm over the whole
+ *     block), g ← c·g   (torch.nn.utils.clip_grad_norm_);
  *  2. per tensor: d = g + wd·w   (weight decay on every tensor, as the authors);
  *  3. LARS only: q = trust·‖w‖/‖d‖ if ‖w‖ > 0 and ‖d‖ > 0, else 1; d ← q·d
  *     (the Barlow Twins / SimCLR LARS the authors use; trust = 0.001);

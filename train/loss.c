@@ -1,0 +1,252 @@
+/* train/loss.c — CL / NSCL / SCL / CE losses over 2B views (loss.h; THEORY.md §2).
+ * Everything is computed in double; the float entry points convert. */
+#include "clnscl/loss.h"
+#include "clnscl/status.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int clnscl_loss_parse_kind(const char *name, clnscl_loss_kind *out)
+{
+    static const char *names[] = {"cl", "nscl", "scl", "ce"};
+    for (int i = 0; i < 4; i++)
+        if (name && strcmp(name, names[i]) == 0) { *out = (clnscl_loss_kind)i; return CLNSCL_OK; }
+    return clnscl_fail(CLNSCL_EINVAL, "unknown loss '%s' (expected cl, nscl, scl or ce)",
+                       name ? name : "");
+}
+
+int clnscl_loss_parse_form(const char *name, clnscl_loss_form *out)
+{
+    if (name && strcmp(name, "code") == 0) { *out = CLNSCL_FORM_CODE; return CLNSCL_OK; }
+    if (name && strcmp(name, "paper") == 0) { *out = CLNSCL_FORM_PAPER; return CLNSCL_OK; }
+    return clnscl_fail(CLNSCL_EINVAL, "unknown loss form '%s' (expected code or paper)",
+                       name ? name : "");
+}
+
+const char *clnscl_loss_kind_name(clnscl_loss_kind k)
+{
+    switch (k) {
+    case CLNSCL_LOSS_CL: return "cl";
+    case CLNSCL_LOSS_NSCL: return "nscl";
+    case CLNSCL_LOSS_SCL: return "scl";
+    case CLNSCL_LOSS_CE: return "ce";
+    }
+    return "?";
+}
+
+const char *clnscl_loss_form_name(clnscl_loss_form f)
+{
+    return f == CLNSCL_FORM_PAPER ? "paper" : "code";
+}
+
+/* Is view b in the denominator set D(a) of anchor a (loss.h table)? p = p(a). */
+static int in_denominator(clnscl_loss_kind kind, clnscl_loss_form form, size_t a, size_t b,
+                          size_t p, int32_t ya, int32_t yb)
+{
+    if (b == a) return 0;
+    switch (kind) {
+    case CLNSCL_LOSS_CL:
+        return form == CLNSCL_FORM_CODE || b != p;
+    case CLNSCL_LOSS_NSCL:
+        if (b == p) return form == CLNSCL_FORM_CODE;
+        return yb != ya;
+    default: /* SCL: every other view */
+        return 1;
+    }
+}
+
+int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double tau,
+                            const double *z, size_t B, size_t d, const int32_t *labels,
+                            double *loss, double *grad)
+{
+    if (kind != CLNSCL_LOSS_CL && kind != CLNSCL_LOSS_NSCL && kind != CLNSCL_LOSS_SCL)
+        return clnscl_fail(CLNSCL_EINVAL, "loss %s is not a contrastive loss",
+                           clnscl_loss_kind_name(kind));
+    if (!(tau > 0.0) || !isfinite(tau))
+        return clnscl_fail(CLNSCL_EINVAL, "temperature must be a finite number > 0 (got %g)", tau);
+    if (B < 1 || d < 1)
+        return clnscl_fail(CLNSCL_ESHAPE, "loss needs at least one sample and one dimension");
+    if (kind != CLNSCL_LOSS_CL && !labels)
+        return clnscl_fail(CLNSCL_EINVAL, "loss %s needs labels", clnscl_loss_kind_name(kind));
+    const size_t n = 2 * B;
+    if (n > 46340) /* n² must fit comfortably in memory and in int for BLAS */
+        return clnscl_fail(CLNSCL_ENOMEM, "batch of %zu views is too large for the loss", n);
+    for (size_t i = 0; i < n * d; i++)
+        if (!isfinite(z[i]))
+            return clnscl_fail(CLNSCL_ENONFINITE, "embeddings have NaN/Inf at row %zu, column %zu",
+                               i / d, i % d);
+
+    double *zh = calloc(n * d, sizeof(double));
+    double *nrm = malloc(n * sizeof(double));
+    double *S = malloc(n * n * sizeof(double));
+    double *dzh = grad ? malloc(n * d * sizeof(double)) : NULL;
+    if (!zh || !nrm || !S || (grad && !dzh)) {
+        free(zh); free(nrm); free(S); free(dzh);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory in loss (%zu views)", n);
+    }
+    /* ẑ = z / max(‖z‖, 1e-12)  (EDGE_CASES.md L5) */
+    for (size_t a = 0; a < n; a++) {
+        double s = 0.0;
+        for (size_t j = 0; j < d; j++) s += z[a * d + j] * z[a * d + j];
+        nrm[a] = fmax(sqrt(s), 1e-12);
+        for (size_t j = 0; j < d; j++) zh[a * d + j] = z[a * d + j] / nrm[a];
+    }
+    /* S_ab = ⟨ẑ_a, ẑ_b⟩ / τ */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)d, 1.0 / tau, zh,
+                (int)d, zh, (int)d, 0.0, S, (int)n);
+
+    /* Anchor a: ℓ_a = log Σ_{b∈D(a)} e^{S_ab} − Σ_{p∈P(a)} w_p S_ap  (THEORY.md §2.1–2.4).
+     * The row S_a· is overwritten with G_ab = (q_ab − w_ab)/n, q = softmax over D(a). */
+    int st = CLNSCL_OK;
+    double total = 0.0;
+    for (size_t a = 0; a < n && st == CLNSCL_OK; a++) {
+        const size_t p = a < B ? a + B : a - B;
+        const int32_t ya = labels ? labels[a % B] : 0;
+        double *row = S + a * n;
+        double mx = -INFINITY;
+        size_t cnt = 0, amax = 0;
+        for (size_t b = 0; b < n; b++) {
+            const int32_t yb = labels ? labels[b % B] : 0;
+            if (in_denominator(kind, form, a, b, p, ya, yb)) {
+                if (row[b] > mx) { mx = row[b]; amax = b; }
+                cnt++;
+            }
+        }
+        if (cnt == 0) {
+            st = clnscl_fail(CLNSCL_EDEGENERATE,
+                             kind == CLNSCL_LOSS_NSCL
+                                 ? "nscl paper form: anchor %zu has no negatives (every view in the "
+                                   "batch has its label), the loss would be log 0; use the code form"
+                                 : "cl paper form: anchor %zu has an empty denominator (one sample); "
+                                   "use the code form",
+                             a);
+            break;
+        }
+        double pos = 0.0, npos = 0.0;
+        if (kind == CLNSCL_LOSS_SCL) {
+            for (size_t b = 0; b < n; b++)
+                if (b != a && labels[b % B] == ya) { pos += row[b]; npos += 1.0; }
+            pos /= npos; /* npos ≥ 1: p(a) always has the anchor's label */
+        } else {
+            pos = row[p];
+            npos = 1.0;
+        }
+        /* e^{S_ab − max} over exactly D(a) (L4), kept in the row. The maximal term
+         * is exactly 1; log Σ = log1p(Σ of the others), so that e.g. the code-form
+         * loss log(1 + 2e^{−400}) keeps its value instead of rounding to 0. */
+        double rest = 0.0;
+        for (size_t b = 0; b < n; b++) {
+            const int32_t yb = labels ? labels[b % B] : 0;
+            const double e = in_denominator(kind, form, a, b, p, ya, yb) ? exp(row[b] - mx) : 0.0;
+            if (b != amax) rest += e;
+            row[b] = e;
+        }
+        const double se = 1.0 + rest;
+        total += (mx - pos) + log1p(rest);
+        /* gradient row G_ab = (q_ab − w_ab)/n */
+        for (size_t b = 0; b < n; b++) {
+            double g = row[b] / se;
+            if (kind == CLNSCL_LOSS_SCL) {
+                if (b != a && labels[b % B] == ya) g -= 1.0 / npos;
+            } else if (b == p) {
+                g -= 1.0;
+            }
+            row[b] = g / (double)n;
+        }
+    }
+    if (st == CLNSCL_OK) {
+        *loss = total / (double)n;
+        if (grad) {
+            /* ∂L/∂ẑ = (G + Gᵀ) ẑ / τ, then through the normalisation */
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)n, 1.0 / tau,
+                        S, (int)n, zh, (int)d, 0.0, dzh, (int)d);
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n, (int)d, (int)n, 1.0 / tau,
+                        S, (int)n, zh, (int)d, 1.0, dzh, (int)d);
+            for (size_t a = 0; a < n; a++) {
+                double *g = grad + a * d;
+                const double *u = zh + a * d, *du = dzh + a * d;
+                if (nrm[a] > 1e-12) {
+                    double dot = 0.0;
+                    for (size_t j = 0; j < d; j++) dot += u[j] * du[j];
+                    for (size_t j = 0; j < d; j++) g[j] = (du[j] - u[j] * dot) / nrm[a];
+                } else {
+                    for (size_t j = 0; j < d; j++) g[j] = du[j] / 1e-12;
+                }
+            }
+        }
+    }
+    free(zh); free(nrm); free(S); free(dzh);
+    return st;
+}
+
+int clnscl_loss_contrastive_f(clnscl_loss_kind kind, clnscl_loss_form form, double tau,
+                              const float *z, size_t B, size_t d, const int32_t *labels,
+                              double *loss, float *grad)
+{
+    const size_t nd = 2 * B * d;
+    double *zd = calloc(nd ? nd : 1, sizeof(double));
+    double *gd = grad ? malloc((nd ? nd : 1) * sizeof(double)) : NULL;
+    if (!zd || (grad && !gd)) {
+        free(zd); free(gd);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory in loss");
+    }
+    for (size_t i = 0; i < nd; i++) zd[i] = z[i];
+    int st = clnscl_loss_contrastive(kind, form, tau, zd, B, d, labels, loss, gd);
+    if (st == CLNSCL_OK && grad)
+        for (size_t i = 0; i < nd; i++) grad[i] = (float)gd[i];
+    free(zd); free(gd);
+    return st;
+}
+
+/* CE (THEORY.md §2.3): mean over 2B rows of logsumexp(l_a) − l_a[y]; ∂/∂l_a = (softmax − e_y)/2B */
+int clnscl_loss_ce(const double *logits, size_t B, size_t C, const int32_t *labels,
+                   double *loss, double *dlogits)
+{
+    if (B < 1 || C < 1) return clnscl_fail(CLNSCL_ESHAPE, "cross-entropy needs B ≥ 1 and C ≥ 1");
+    if (!labels) return clnscl_fail(CLNSCL_EINVAL, "cross-entropy needs labels");
+    for (size_t i = 0; i < B; i++)
+        if (labels[i] < 0 || (size_t)labels[i] >= C)
+            return clnscl_fail(CLNSCL_EINVAL, "label %d of sample %zu is outside [0, %zu)",
+                               (int)labels[i], i, C);
+    const size_t n = 2 * B;
+    for (size_t i = 0; i < n * C; i++)
+        if (!isfinite(logits[i]))
+            return clnscl_fail(CLNSCL_ENONFINITE, "logits have NaN/Inf at row %zu, column %zu",
+                               i / C, i % C);
+    double total = 0.0;
+    for (size_t a = 0; a < n; a++) {
+        const double *l = logits + a * C;
+        const int32_t y = labels[a % B];
+        double mx = l[0];
+        for (size_t c = 1; c < C; c++) if (l[c] > mx) mx = l[c];
+        double se = 0.0;
+        for (size_t c = 0; c < C; c++) se += exp(l[c] - mx);
+        const double lse = mx + log(se);
+        total += lse - l[y];
+        if (dlogits)
+            for (size_t c = 0; c < C; c++)
+                dlogits[a * C + c] = (exp(l[c] - lse) - (c == (size_t)y ? 1.0 : 0.0)) / (double)n;
+    }
+    *loss = total / (double)n;
+    return CLNSCL_OK;
+}
+
+int clnscl_loss_ce_f(const float *logits, size_t B, size_t C, const int32_t *labels,
+                     double *loss, float *dlogits)
+{
+    const size_t nc = 2 * B * C;
+    double *ld = calloc(nc ? nc : 1, sizeof(double));
+    double *gd = dlogits ? malloc((nc ? nc : 1) * sizeof(double)) : NULL;
+    if (!ld || (dlogits && !gd)) {
+        free(ld); free(gd);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory in cross-entropy");
+    }
+    for (size_t i = 0; i < nc; i++) ld[i] = logits[i];
+    int st = clnscl_loss_ce(ld, B, C, labels, loss, gd);
+    if (st == CLNSCL_OK && dlogits)
+        for (size_t i = 0; i < nc; i++) dlogits[i] = (float)gd[i];
+    free(ld); free(gd);
+    return st;
+}
