@@ -1,9 +1,170 @@
-/* cli/cmd_compare.c — `clnscl compare` (placeholder until its issue lands). */
+/* cli/cmd_compare.c — `clnscl compare RUN_DIR… [--out DIR]`: empirical against theoretical
+ * alignment figures from train and sim run directories (issue 6; THEORY.md §6.5, §7). */
 #include "cli.h"
+#include "figs.h"
+#include "jobs.h"
+
+#include "clnscl/status.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: clnscl compare RUN_DIR... [--out DIR] [--jobs N] [--no-surrogate]\n\n"
+            "Reads `clnscl train` run directories (alignment.csv, models.csv, config.json, reference/)\n"
+            "and `clnscl sim` run directories (trajectory.csv, summary.json) and draws with gnuplot\n"
+            "(PNG via pngcairo and SVG; each figure's .gp script and .dat data are kept beside it):\n"
+            "  alignment.*          CKA and RSA of CL vs NSCL, SCL, CE and the null CL twin (cl2) over\n"
+            "                       training, mean +- sd over the train runs (seeds)          (paper Fig. 2)\n"
+            "  weight_gap.*         weight gap (log) beside the representation gap 1-CKA, 1-RSA (Figs. 1, 6)\n"
+            "  theory_vs_network.*  the network's Sigma gap on its reference set against the surrogate\n"
+            "                       (`clnscl sim --init file`) run from the network's own Sigma_0, with the\n"
+            "                       recurrence and Theorem-1 bounds (log10; vacuous region shaded) and\n"
+            "                       CKA/RSA with their Corollary 1/2 lower bounds\n"
+            "  sim.*, sim_K.*       the same panels for each sim run directory given\n"
+            "  REPORT.md            one row per THEORY.md section-7 claim these figures touch: claim,\n"
+            "                       expected direction, measured numbers, PASS/FAIL, figure file\n"
+            "Train runs given together are treated as seeds of one configuration.\n\n"
+            "options:\n"
+            "  --out DIR        output directory (default: FIRST_RUN_DIR/compare)\n"
+            "  --jobs N         surrogate runs in parallel (default 2; >1 sets OPENBLAS_NUM_THREADS=1 each)\n"
+            "  --no-surrogate   skip the surrogate runs and the theory_vs_network figure\n"
+            "  -h, --help       this help\n"
+            "Without gnuplot on PATH the scripts and data are written and the command says how to render.\n");
+}
 
 int clnscl_cmd_compare(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_error("'compare' is not implemented yet");
+    if (cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
+    const char *out = NULL;
+    long jobs = 2;
+    int no_surr = 0;
+    const char **dirs = calloc((size_t)argc, sizeof *dirs);
+    if (!dirs) return cli_error("out of memory");
+    size_t ndirs = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--out")) {
+            if (++i >= argc) {
+                free(dirs);
+                return cli_error("--out needs a directory");
+            }
+            out = argv[i];
+        } else if (!strcmp(argv[i], "--jobs")) {
+            if (++i >= argc || cli_parse_long("--jobs", argv[i], &jobs)) {
+                free(dirs);
+                return i >= argc ? cli_error("--jobs needs a number") : 2;
+            }
+            if (jobs < 1 || jobs > 64) {
+                free(dirs);
+                return cli_error("--jobs must be in 1..64");
+            }
+        } else if (!strcmp(argv[i], "--no-surrogate")) {
+            no_surr = 1;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            free(dirs);
+            return cli_error("unknown option '%s' (see clnscl compare --help)", argv[i]);
+        } else {
+            dirs[ndirs++] = argv[i];
+        }
+    }
+    if (ndirs == 0) {
+        free(dirs);
+        return cli_error("compare needs at least one run directory (see clnscl compare --help)");
+    }
+    /* classify and load everything before writing anything */
+    runio_train *runs = calloc(ndirs, sizeof *runs);
+    const char **sims = calloc(ndirs, sizeof *sims);
+    size_t nruns = 0, nsims = 0;
+    int st = (!runs || !sims) ? clnscl_fail(CLNSCL_ENOMEM, "out of memory") : CLNSCL_OK;
+    for (size_t i = 0; i < ndirs && !st; i++) {
+        if (!runio_is_dir(dirs[i])) {
+            st = clnscl_fail(CLNSCL_EIO, "%s: not a directory", dirs[i]);
+            break;
+        }
+        int kind = runio_dir_kind(dirs[i]);
+        if (kind == 1) {
+            st = runio_train_load(dirs[i], &runs[nruns]);
+            if (!st) nruns++;
+        } else if (kind == 2) {
+            sims[nsims++] = dirs[i];
+        } else {
+            st = clnscl_fail(CLNSCL_EFORMAT, "%s: neither a train run (alignment.csv) nor a sim run (trajectory.csv)",
+                             dirs[i]);
+        }
+    }
+    char *defout = NULL;
+    if (!st && !out) {
+        defout = runio_join(dirs[0], "compare");
+        if (!defout) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        out = defout;
+    }
+    plot_ctx pc;
+    int have_ctx = 0;
+    report rep;
+    report_init(&rep);
+    if (!st) {
+        st = plot_ctx_init(&pc, out);
+        have_ctx = !st;
+    }
+    if (!st && nruns) {
+        st = fig_alignment(&pc, "alignment", "Alignment of CL with NSCL, SCL, CE and the null twin over training",
+                           runs, nruns);
+        if (!st) st = claims_alignment(&rep, "compare", "alignment.png", runs, nruns);
+        if (!st)
+            st = fig_weight_gap(&pc, "weight_gap", "Weights drift apart while representations stay aligned", runs,
+                                nruns);
+        if (!st) st = claims_weight_gap(&rep, "compare", "weight_gap.png", runs, nruns);
+        if (!st && !no_surr) {
+            char *root = runio_join(out, "runs");
+            int drawn = 0;
+            st = root ? fig_theory_overlay(&pc, "theory_vs_network", runs, nruns, root, (int)jobs, &rep, "compare",
+                                           &drawn)
+                      : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+            free(root);
+            if (!st && !drawn)
+                fprintf(stderr, "clnscl: note: no reference/ embeddings in the train runs; theory_vs_network skipped\n");
+        }
+    }
+    for (size_t k = 0; k < nsims && !st; k++) {
+        char name[64], sec[96];
+        if (nsims == 1) snprintf(name, sizeof name, "sim");
+        else snprintf(name, sizeof name, "sim_%zu", k + 1);
+        snprintf(sec, sizeof sec, "compare/%s", name);
+        st = fig_sim_run(&pc, name, sims[k], &rep, sec);
+    }
+    if (!st) {
+        char *rp = runio_join(out, "REPORT.md");
+        char intro[1024];
+        snprintf(intro, sizeof intro,
+                 "Written by `clnscl compare` from %zu train run(s) and %zu sim run(s). Mean ± sd over the train "
+                 "runs (seeds); an effect is called only when it exceeds the seed spread (difference of means > "
+                 "sum of the sds). Claims are numbered as in THEORY.md §7.",
+                 nruns, nsims);
+        st = rp ? report_write(&rep, rp, "clnscl compare report", intro) : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        free(rp);
+    }
+    int rc = 0;
+    if (st) rc = cli_fail_status(st);
+    else {
+        for (size_t i = 0; i < pc.nfigs; i++) {
+            if (pc.gnuplot) printf("%s/%s.png\n%s/%s.svg\n", out, pc.names[i], out, pc.names[i]);
+            else printf("%s/%s.gp\n", out, pc.names[i]);
+        }
+        printf("%s/REPORT.md\n", out);
+        plot_ctx_note_missing(&pc);
+    }
+    if (have_ctx) plot_ctx_free(&pc);
+    report_free(&rep);
+    for (size_t i = 0; i < nruns; i++) runio_train_free(&runs[i]);
+    free(runs);
+    free(sims);
+    free(dirs);
+    free(defout);
+    return rc;
 }
