@@ -426,6 +426,18 @@ static void json_bound(cJSON *o, cJSON *vac, const char *k, const clnscl_bound *
     json_bound_j(o, vac, k, b, 1);
 }
 
+/* a Corollary's lower bound: always finite; log10 null when the bound is ≤ 0 */
+static void json_lower(cJSON *o, cJSON *vac, const char *k, const clnscl_bound *b)
+{
+    char key[64];
+    json_num(o, k, b->value);
+    snprintf(key, sizeof key, "%s_log10", k);
+    json_num(o, key, b->log10);
+    snprintf(key, sizeof key, "%s_vacuous", k);
+    cJSON_AddBoolToObject(o, key, b->vacuous);
+    cJSON_AddBoolToObject(vac, k, b->vacuous);
+}
+
 static char *render_json(const clnscl_bounds_params *p, const derived *d, const clnscl_bounds_report *r)
 {
     cJSON *o = cJSON_CreateObject(), *vac = cJSON_CreateObject();
@@ -459,19 +471,13 @@ static char *render_json(const clnscl_bounds_params *p, const derived *d, const 
     if (r->has_cka) {
         json_num(o, "k_norm", p->k_norm);
         json_bound(o, NULL, "rho", &r->rho);
-        json_num(o, "cka_lower", r->cka_lower.value);
-        json_num(o, "cka_lower_log10", r->cka_lower.log10);
-        cJSON_AddBoolToObject(o, "cka_lower_vacuous", r->cka_lower.vacuous);
-        cJSON_AddBoolToObject(vac, "cka_lower", r->cka_lower.vacuous);
+        json_lower(o, vac, "cka_lower", &r->cka_lower);
     }
     if (r->has_rsa) {
         json_num(o, "rsa_sigma", p->rsa_sigma);
         json_num(o, "rsa_pairs", p->rsa_pairs);
         json_bound(o, NULL, "r", &r->r);
-        json_num(o, "rsa_lower", r->rsa_lower.value);
-        json_num(o, "rsa_lower_log10", r->rsa_lower.log10);
-        cJSON_AddBoolToObject(o, "rsa_lower_vacuous", r->rsa_lower.vacuous);
-        cJSON_AddBoolToObject(vac, "rsa_lower", r->rsa_lower.vacuous);
+        json_lower(o, vac, "rsa_lower", &r->rsa_lower);
     }
     if (r->has_theorem2) {
         json_num(o, "beta", p->beta);
@@ -508,7 +514,9 @@ static void render_table(FILE *f, const clnscl_bounds_params *p, const derived *
     fprintf(f, "  pi_max                             %.6g\n", p->pi_max);
     fprintf(f, "  tau                                %.6g\n", p->tau);
     fprintf(f, "  delta                              %.6g\n", p->delta);
-    fprintf(f, "  steps T (%s accounting)%*s%ld\n", d->accounting, d->accounting[0] == 's' ? 12 : 11, "", r->steps);
+    char label[48];
+    snprintf(label, sizeof label, "steps T (fixed %s)", d->accounting);
+    fprintf(f, "  %-34s %ld\n", label, r->steps);
     fprintf(f, "  schedule                           %s, lr-scale %s, peak eta %.6g\n", d->kind, d->scale, r->eta_peak);
     fprintf(f, "  S_eta = sum of step sizes          %.6g\n\n", r->eta_sum);
     fprintf(f, "  %-26s %-7s %14s %16s\n", "quantity", "section", "value", "log10");

@@ -320,27 +320,7 @@ static void test_corollary_property(void)
             for (size_t i = 0; i < n * n; i++) g += (S1[i] - S2[i]) * (S1[i] - S2[i]);
             clnscl_bound gap, rb, cb;
             clnscl_bounds_from_log(0.5 * log(g), &gap);
-            /* ‖K1‖_F = ‖HS1H − HS2H‖_F/ρ is unknown without centering; compute it directly */
-            {
-                double *K = malloc(n * n * sizeof *K), *rm = calloc(n, sizeof *rm), *cm = calloc(n, sizeof *cm),
-                       gm = 0;
-                for (size_t i = 0; i < n; i++)
-                    for (size_t j = 0; j < n; j++) {
-                        rm[i] += S1[i * n + j] / n;
-                        cm[j] += S1[i * n + j] / n;
-                        gm += S1[i * n + j] / ((double)n * n);
-                    }
-                kn = 0;
-                for (size_t i = 0; i < n; i++)
-                    for (size_t j = 0; j < n; j++) {
-                        K[i * n + j] = S1[i * n + j] - rm[i] - cm[j] + gm;
-                        kn += K[i * n + j] * K[i * n + j];
-                    }
-                kn = sqrt(kn);
-                free(K);
-                free(rm);
-                free(cm);
-            }
+            CHECK_STATUS(clnscl_gram_centered_norm(S1, n, &kn), CLNSCL_OK);
             CHECK_STATUS(clnscl_bounds_corollary1(&gap, kn, &rb, &cb), CLNSCL_OK);
             if (rb.value < rho * (1 - 1e-12) || (!cb.vacuous && cka < cb.value - 1e-12)) viol_gap++;
         }
@@ -350,6 +330,14 @@ static void test_corollary_property(void)
             CHECK_STATUS(clnscl_bounds_rsa_lower(r, &lb), CLNSCL_OK);
             if (!lb.vacuous && rsa < lb.value - 1e-12) viol_rsa++;
             if (!lb.vacuous) nonvac_rsa++;
+            /* via the gap route: ‖b − a‖₂ ≤ ‖S1 − S2‖_F, √M σ = ‖a − ā‖₂ */
+            double g = 0, an, M = (double)n * (double)(n - 1) / 2;
+            for (size_t i = 0; i < n * n; i++) g += (S1[i] - S2[i]) * (S1[i] - S2[i]);
+            CHECK_STATUS(clnscl_rdm_centered_norm(S1, n, &an), CLNSCL_OK);
+            clnscl_bound gap, rb, sb;
+            clnscl_bounds_from_log(0.5 * log(g), &gap);
+            CHECK_STATUS(clnscl_bounds_corollary2(&gap, an / sqrt(M), M, &rb, &sb), CLNSCL_OK);
+            if (rb.value < r * (1 - 1e-12) || (!sb.vacuous && rsa < sb.value - 1e-12)) viol_gap++;
         }
     }
     CHECK(tested_cka > 550 && tested_rsa > 550);
