@@ -103,7 +103,8 @@ int clnscl_dataset_gather(const clnscl_dataset *src, const size_t *idx, size_t m
 
 /* Each transform is applied with its probability, in this order: random resized crop,
  * horizontal flip, brightness/contrast (+ saturation/hue for RGB) jitter in random order,
- * random grayscale (RGB only), Gaussian noise; pixels are clamped to [0,1] at the end. */
+ * random grayscale (RGB only), Gaussian noise; pixels are clamped to [0,1] after every
+ * photometric step (as torchvision does). */
 typedef struct {
     double crop_prob;        /* probability of a random resized crop                  */
     double crop_scale_min;   /* crop area as a fraction of the image, uniform in       */
