@@ -201,17 +201,30 @@ int clnscl_bounds_recurrence(double log_Delta, double tau, long B, const clnscl_
     return recurrence_finish(lnW, log_Delta, tau, B, out);
 }
 
+/* Per-step sequence: W_T = e^{L_T} Σ_t η_t e^{−L_{t+1}}, L_t = Σ_{s<t} log1p(cη_s). The sum is
+ * accumulated as e^{m}·acc with a running maximum m of the terms' logs (one exp, two logs per
+ * step; libm log1p here, < 1 ulp like GSL's, which is kept for the non-hot paths). */
 int clnscl_bounds_recurrence_seq(double log_Delta, double tau, long B, const double *eta, long T, clnscl_bound *out)
 {
     int st;
     if ((st = check_batch(B)) || (st = check_tau(tau, B)) || (st = check_log_delta(log_Delta))) return st;
     if (T < 0) return clnscl_fail(CLNSCL_EINVAL, "number of steps must be >= 0 (got %ld)", T);
-    double c = 1.0 / (2.0 * tau * tau * (double)B), lnW = -INFINITY;
+    double c = 1.0 / (2.0 * tau * tau * (double)B), L = 0.0, m = -INFINITY, acc = 0.0;
     for (long t = 0; t < T; t++) {
-        if (!(eta[t] >= 0) || !isfinite(eta[t]))
-            return clnscl_fail(CLNSCL_EINVAL, "step size eta_%ld = %g must be finite and >= 0", t, eta[t]);
-        if ((st = recurrence_run(&lnW, eta[t], 1, c))) return st;
+        double e = eta[t];
+        if (!(e >= 0) || !isfinite(e))
+            return clnscl_fail(CLNSCL_EINVAL, "step size eta_%ld = %g must be finite and >= 0", t, e);
+        if (e == 0) continue;
+        L += log1p(c * e);
+        double lt = log(e) - L; /* ln(η_t e^{−L_{t+1}}) */
+        if (lt > m) {
+            acc = acc * exp(m - lt) + 1.0;
+            m = lt;
+        } else
+            acc += exp(lt - m);
     }
+    if (!isfinite(L)) return clnscl_fail(CLNSCL_EINVAL, "recurrence product overflows");
+    double lnW = (m == -INFINITY) ? -INFINITY : L + m + log(acc);
     return recurrence_finish(lnW, log_Delta, tau, B, out);
 }
 
