@@ -101,6 +101,10 @@ int clnscl_schedule_check(const clnscl_schedule *s)
             return clnscl_fail(CLNSCL_EINVAL, "cosine schedule needs steps per epoch >= 1 (got %ld)", s->steps_per_epoch);
         if (s->warmup_epochs < 0)
             return clnscl_fail(CLNSCL_EINVAL, "warm-up epochs must be >= 0 (got %ld)", s->warmup_epochs);
+        /* sums and recurrences walk the schedule once per epoch */
+        if (clnscl_schedule_num_epochs(s) > CLNSCL_SCHEDULE_MAX_EPOCHS)
+            return clnscl_fail(CLNSCL_EINVAL, "cosine schedule with %ld epochs (> %ld): too many epochs",
+                               clnscl_schedule_num_epochs(s), (long)CLNSCL_SCHEDULE_MAX_EPOCHS);
     }
     if (!isfinite(clnscl_schedule_peak(s)))
         return clnscl_fail(CLNSCL_EINVAL, "scaled step size is not finite");

@@ -138,6 +138,7 @@ expect_fail --classes 10 $R --f-max 1
 expect_fail --classes 10 $R --points 1
 expect_fail --classes 10 $R --schedule cosine                                     # no steps per epoch
 expect_fail --classes 10 $R --schedule step
+expect_fail --classes 10 --tau 1 --batch 2 --steps 1000000000000 --schedule cosine:eta=1,spe=1 --delta 0.05
 expect_fail --classes 10 $R --lr-scale cubic
 expect_fail --classes 10 $R --accounting epochs --epochs 3 --dataset-size 5000    # --steps and epochs
 expect_fail --classes 10 --tau 1 --batch 1024 --eta 0.01 --delta 0.05 --accounting epochs --epochs 3 --dataset-size 100

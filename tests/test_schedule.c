@@ -72,6 +72,10 @@ static void test_cosine(void)
     CHECK(clnscl_schedule_run(&s, 60, &eta) == 1);
     s.steps_per_epoch = 0;
     CHECK_STATUS(clnscl_schedule_check(&s), CLNSCL_EINVAL);
+    /* absurd epoch counts are refused instead of walked */
+    s.steps_per_epoch = 1;
+    s.steps = CLNSCL_SCHEDULE_MAX_EPOCHS + 1;
+    CHECK_STATUS(clnscl_schedule_check(&s), CLNSCL_EINVAL);
 }
 
 static void test_accounting(void)

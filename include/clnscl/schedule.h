@@ -43,6 +43,9 @@ typedef struct {
     long epochs;            /* fixed epochs ⇒ steps = epochs · ⌊N/B⌋            */
 } clnscl_schedule;
 
+/* Largest number of epochs a cosine schedule may have (clnscl_schedule_check). */
+#define CLNSCL_SCHEDULE_MAX_EPOCHS 100000000L
+
 /* Peak step size after the batch-size rule. */
 double clnscl_schedule_peak(const clnscl_schedule *s);
 /* η_t for 0 ≤ t < steps. */
