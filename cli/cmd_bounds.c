@@ -119,14 +119,19 @@ static void usage(FILE *f)
 
 /* ---- option parsing --------------------------------------------------------------------- */
 
+/* strict number (cli_parse_double), integral when `integer` */
+static int parse_number(const char *opt, int integer, const char *s, double *out)
+{
+    if (cli_parse_double(opt, s, out)) return 2;
+    if (integer && (*out != floor(*out) || fabs(*out) > 1e15)) return cli_error("%s: '%s' is not an integer", opt, s);
+    return 0;
+}
+
 static int parse_param_value(int k, const char *s, double *out)
 {
     char opt[40];
     snprintf(opt, sizeof opt, "--%s", ptab[k].name);
-    if (cli_parse_double(opt, s, out)) return 2;
-    if (ptab[k].integer && (*out != floor(*out) || fabs(*out) > 1e15))
-        return cli_error("%s: '%s' is not an integer", opt, s);
-    return 0;
+    return parse_number(opt, ptab[k].integer, s, out);
 }
 
 static int find_param(const char *name, size_t len)
@@ -134,6 +139,39 @@ static int find_param(const char *name, size_t len)
     for (int k = 0; k < NPARAM; k++)
         if (strlen(ptab[k].name) == len && !strncmp(ptab[k].name, name, len)) return k;
     return -1;
+}
+
+/* "v1,v2,..." → a malloc'ed array of n numbers */
+static int parse_list(const char *opt, int integer, const char *s, double **vals, long *n)
+{
+    long cnt = 1;
+    for (const char *p = s; *p; p++) cnt += *p == ',';
+    double *v = malloc((size_t)cnt * sizeof *v);
+    char *buf = strdup(s);
+    if (!v || !buf) {
+        free(v);
+        free(buf);
+        return cli_error("out of memory");
+    }
+    long i = 0;
+    char *tok = buf;
+    for (char *p = buf;; p++) {
+        if (*p == ',' || *p == '\0') {
+            int end = *p == '\0';
+            *p = '\0';
+            if (parse_number(opt, integer, tok, &v[i++])) {
+                free(v);
+                free(buf);
+                return 2;
+            }
+            tok = p + 1;
+            if (end) break;
+        }
+    }
+    free(buf);
+    *vals = v;
+    *n = cnt;
+    return 0;
 }
 
 static int parse_sweep(opts *o, const char *spec)
@@ -145,72 +183,29 @@ static int parse_sweep(opts *o, const char *spec)
     if (o->nsweep == MAX_SWEEPS) return cli_error("--sweep: at most %d sweeps", MAX_SWEEPS);
     for (int i = 0; i < o->nsweep; i++)
         if (o->sweep_param[i] == k) return cli_error("--sweep: '%s' swept twice", ptab[k].name);
-    long n = 1;
-    for (const char *p = eq + 1; *p; p++) n += *p == ',';
-    double *vals = malloc((size_t)n * sizeof *vals);
-    char *buf = strdup(eq + 1);
-    if (!vals || !buf) {
-        free(vals);
-        free(buf);
-        return cli_error("out of memory");
-    }
-    long i = 0;
-    char *tok = buf;
-    for (char *p = buf;; p++) {
-        if (*p == ',' || *p == '\0') {
-            int end = *p == '\0';
-            *p = '\0';
-            if (parse_param_value(k, tok, &vals[i])) {
-                free(vals);
-                free(buf);
-                return 2;
-            }
-            i++;
-            tok = p + 1;
-            if (end) break;
-        }
-    }
-    free(buf);
-    o->sweep_param[o->nsweep] = k;
-    o->sweep_n[o->nsweep] = n;
-    o->sweep_vals[o->nsweep] = vals;
-    o->nsweep++;
+    char opt[48];
+    snprintf(opt, sizeof opt, "--sweep %s", ptab[k].name);
+    if (parse_list(opt, ptab[k].integer, eq + 1, &o->sweep_vals[o->nsweep], &o->sweep_n[o->nsweep])) return 2;
+    o->sweep_param[o->nsweep++] = k;
     return 0;
 }
 
 static int parse_counts(opts *o)
 {
-    const char *s = o->class_counts;
-    long n = 1;
-    for (const char *p = s; *p; p++) n += *p == ',';
+    double *v;
+    long n;
+    if (parse_list("--class-counts", 1, o->class_counts, &v, &n)) return 2;
     long *c = malloc((size_t)n * sizeof *c);
-    char *buf = strdup(s);
-    if (!c || !buf) {
-        free(c);
-        free(buf);
+    if (!c) {
+        free(v);
         return cli_error("out of memory");
     }
-    long i = 0;
-    char *tok = buf;
-    int rc = 0;
-    for (char *p = buf;; p++) {
-        if (*p == ',' || *p == '\0') {
-            int end = *p == '\0';
-            *p = '\0';
-            if ((rc = cli_parse_long("--class-counts", tok, &c[i]))) break;
-            i++;
-            tok = p + 1;
-            if (end) break;
-        }
-    }
-    if (!rc) {
-        long nmax, tot;
-        int st = clnscl_bounds_pi_from_counts(c, n, &o->cc_pi_max, &nmax, &tot, &o->cc_classes);
-        if (st) rc = cli_fail_status(st);
-    }
+    for (long i = 0; i < n; i++) c[i] = (long)v[i];
+    long nmax, tot;
+    int st = clnscl_bounds_pi_from_counts(c, n, &o->cc_pi_max, &nmax, &tot, &o->cc_classes);
     free(c);
-    free(buf);
-    return rc;
+    free(v);
+    return st ? cli_fail_status(st) : 0;
 }
 
 static int parse_args(int argc, char **argv, opts *o)
