@@ -6,6 +6,11 @@
 #include <math.h>
 #include <string.h>
 
+/* Element-wise loops run in fixed blocks of VB floats, loads first, so that -O2's
+ * straight-line (SLP) vectoriser turns them into branch-free SIMD code (outputs
+ * may alias inputs element for element, e.g. the model's in-place ReLU). */
+#define VB 16
+
 /* ---- linear ------------------------------------------------------------------ */
 
 /* inp (M,Din), w (Dout,Din), b (Dout) or NULL → out (M,Dout) = inp·Wᵀ + b */
@@ -45,6 +50,60 @@ void clnscl_nn_linear_backward(float *dinp, float *dw, float *db, const float *d
  * per-channel sums in double on the stack. */
 #define BN_BLOCK 256
 
+/* Row kernels for the (M, C) layout (S = 1): one row x of nc channels at a time. */
+static void row_sum(double *sum, const float *x, int nc)
+{
+    int c = 0;
+    for (; c + VB <= nc; c += VB)
+        for (int j = 0; j < VB; j++) sum[c + j] += (double)x[c + j];
+    for (; c < nc; c++) sum[c] += (double)x[c];
+}
+
+static void row_sq(double *sq, const float *x, const double *mu, int nc)
+{
+    int c = 0;
+    for (; c + VB <= nc; c += VB)
+        for (int j = 0; j < VB; j++) { const double d = x[c + j] - mu[c + j]; sq[c + j] += d * d; }
+    for (; c < nc; c++) { const double d = x[c] - mu[c]; sq[c] += d * d; }
+}
+
+/* o = (x − mu)·sc + sh */
+static void row_affine(float *o, const float *x, const float *mu, const float *sc,
+                       const float *sh, int nc)
+{
+    int c = 0;
+    for (; c + VB <= nc; c += VB)
+        for (int j = 0; j < VB; j++) o[c + j] = (x[c + j] - mu[c + j]) * sc[c + j] + sh[c + j];
+    for (; c < nc; c++) o[c] = (x[c] - mu[c]) * sc[c] + sh[c];
+}
+
+/* sd += d, sdx += d·xhat */
+static void row_dsum(double *sd, double *sdx, const float *d, const float *x, const float *mu,
+                     const float *rs, int nc)
+{
+    int c = 0;
+    for (; c + VB <= nc; c += VB)
+        for (int j = 0; j < VB; j++) {
+            sd[c + j] += (double)d[c + j];
+            sdx[c + j] += (double)(d[c + j] * ((x[c + j] - mu[c + j]) * rs[c + j]));
+        }
+    for (; c < nc; c++) {
+        sd[c] += (double)d[c];
+        sdx[c] += (double)(d[c] * ((x[c] - mu[c]) * rs[c]));
+    }
+}
+
+/* di += gr·(d − md − xhat·mdx) */
+static void row_dinp(float *di, const float *d, const float *x, const float *mu, const float *rs,
+                     const float *gr, const float *md, const float *mdx, int nc)
+{
+    int c = 0;
+    for (; c + VB <= nc; c += VB)
+        for (int j = 0; j < VB; j++)
+            di[c + j] += gr[c + j] * (d[c + j] - md[c + j] - (x[c + j] - mu[c + j]) * rs[c + j] * mdx[c + j]);
+    for (; c < nc; c++) di[c] += gr[c] * (d[c] - md[c] - (x[c] - mu[c]) * rs[c] * mdx[c]);
+}
+
 /* inp (M,C,S) → out (M,C,S); mean, rstd (C) saved; running stats updated if non-NULL. */
 void clnscl_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float *inp,
                                  const float *gamma, const float *beta,
@@ -57,6 +116,7 @@ void clnscl_nn_batchnorm_forward(float *out, float *mean, float *rstd, const flo
         float sc[BN_BLOCK], sh[BN_BLOCK], mu[BN_BLOCK];
         for (int r = 0; r < M; r++) {
             const float *x = inp + ((size_t)r * C + c0) * S;
+            if (S == 1) { row_sum(sum, x, nc); continue; }
             for (int c = 0; c < nc; c++)
                 for (int k = 0; k < S; k++) sum[c] += x[(size_t)c * S + k];
         }
@@ -64,6 +124,7 @@ void clnscl_nn_batchnorm_forward(float *out, float *mean, float *rstd, const flo
         /* two-pass variance (centre first) */
         for (int r = 0; r < M; r++) {
             const float *x = inp + ((size_t)r * C + c0) * S;
+            if (S == 1) { row_sq(sq, x, sum, nc); continue; }
             for (int c = 0; c < nc; c++)
                 for (int k = 0; k < S; k++) {
                     const double d = x[(size_t)c * S + k] - sum[c];
@@ -89,6 +150,7 @@ void clnscl_nn_batchnorm_forward(float *out, float *mean, float *rstd, const flo
         for (int r = 0; r < M; r++) {
             const float *x = inp + ((size_t)r * C + c0) * S;
             float *o = out + ((size_t)r * C + c0) * S;
+            if (S == 1) { row_affine(o, x, mu, sc, sh, nc); continue; }
             for (int c = 0; c < nc; c++)
                 for (int k = 0; k < S; k++)
                     o[(size_t)c * S + k] = (x[(size_t)c * S + k] - mu[c]) * sc[c] + sh[c];
@@ -112,6 +174,7 @@ void clnscl_nn_batchnorm_forward_eval(float *out, const float *inp, const float 
         for (int r = 0; r < M; r++) {
             const float *x = inp + ((size_t)r * C + c0) * S;
             float *o = out + ((size_t)r * C + c0) * S;
+            if (S == 1) { row_affine(o, x, mu, sc, sh, nc); continue; }
             for (int c = 0; c < nc; c++)
                 for (int k = 0; k < S; k++)
                     o[(size_t)c * S + k] = (x[(size_t)c * S + k] - mu[c]) * sc[c] + sh[c];
@@ -133,11 +196,12 @@ void clnscl_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, cons
         for (int r = 0; r < M; r++) {
             const float *x = inp + ((size_t)r * C + c0) * S;
             const float *d = dout + ((size_t)r * C + c0) * S;
+            if (S == 1) { row_dsum(sd, sdx, d, x, mu, rs, nc); continue; }
             for (int c = 0; c < nc; c++)
                 for (int k = 0; k < S; k++) {
                     const size_t i = (size_t)c * S + k;
                     sd[c] += d[i];
-                    sdx[c] += (double)d[i] * ((x[i] - mu[c]) * rs[c]);
+                    sdx[c] += (double)(d[i] * ((x[i] - mu[c]) * rs[c]));
                 }
         }
         for (int c = 0; c < nc; c++) {
@@ -152,11 +216,11 @@ void clnscl_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, cons
             const float *x = inp + ((size_t)r * C + c0) * S;
             const float *d = dout + ((size_t)r * C + c0) * S;
             float *di = dinp + ((size_t)r * C + c0) * S;
+            if (S == 1) { row_dinp(di, d, x, mu, rs, gr, md, mdx, nc); continue; }
             for (int c = 0; c < nc; c++)
                 for (int k = 0; k < S; k++) {
                     const size_t i = (size_t)c * S + k;
-                    const float xh = (x[i] - mu[c]) * rs[c];
-                    di[i] += gr[c] * (d[i] - md[c] - xh * mdx[c]);
+                    di[i] += gr[c] * (d[i] - md[c] - (x[i] - mu[c]) * rs[c] * mdx[c]);
                 }
         }
     }
@@ -166,13 +230,26 @@ void clnscl_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, cons
 
 void clnscl_nn_relu_forward(float *out, const float *inp, size_t n)
 {
-    for (size_t i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+    size_t i = 0;
+    for (; i + VB <= n; i += VB) {
+        float t[VB];
+        for (int j = 0; j < VB; j++) t[j] = inp[i + j];
+        for (int j = 0; j < VB; j++) out[i + j] = t[j] > 0.0f ? t[j] : 0.0f;
+    }
+    for (; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
 }
 
+/* dinp += dout·[inp > 0]; inp may be the ReLU output (same sign pattern) */
 void clnscl_nn_relu_backward(float *dinp, const float *dout, const float *inp, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (inp[i] > 0.0f) dinp[i] += dout[i];
+    size_t i = 0;
+    for (; i + VB <= n; i += VB) {
+        float d[VB], x[VB], t[VB];
+        for (int j = 0; j < VB; j++) { d[j] = dout[i + j]; x[j] = inp[i + j]; }
+        for (int j = 0; j < VB; j++) t[j] = x[j] > 0.0f ? d[j] : 0.0f;
+        for (int j = 0; j < VB; j++) dinp[i + j] += t[j];
+    }
+    for (; i < n; i++) if (inp[i] > 0.0f) dinp[i] += dout[i];
 }
 
 /* ---- conv2d via im2col ------------------------------------------------------------ */

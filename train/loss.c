@@ -41,20 +41,20 @@ const char *clnscl_loss_form_name(clnscl_loss_form f)
     return f == CLNSCL_FORM_PAPER ? "paper" : "code";
 }
 
-/* Is view b in the denominator set D(a) of anchor a (loss.h table)? p = p(a). */
-static int in_denominator(clnscl_loss_kind kind, clnscl_loss_form form, size_t a, size_t b,
-                          size_t p, int32_t ya, int32_t yb)
+/* Row a of the denominator mask: inD[b] = 1 iff view b ∈ D(a) (loss.h table),
+ * p = p(a) the positive, y the per-view labels (NULL for CL). */
+static void denominator_row(unsigned char *inD, clnscl_loss_kind kind, clnscl_loss_form form,
+                            size_t a, size_t p, size_t n, const int32_t *y)
 {
-    if (b == a) return 0;
-    switch (kind) {
-    case CLNSCL_LOSS_CL:
-        return form == CLNSCL_FORM_CODE || b != p;
-    case CLNSCL_LOSS_NSCL:
-        if (b == p) return form == CLNSCL_FORM_CODE;
-        return yb != ya;
-    default: /* SCL: every other view */
-        return 1;
+    if (kind == CLNSCL_LOSS_NSCL) {
+        const int32_t ya = y[a];
+        for (size_t b = 0; b < n; b++) inD[b] = y[b] != ya;
+        inD[p] = form == CLNSCL_FORM_CODE;
+    } else { /* CL and SCL: every other view; paper-form CL also drops the positive */
+        memset(inD, 1, n);
+        if (kind == CLNSCL_LOSS_CL && form == CLNSCL_FORM_PAPER) inD[p] = 0;
     }
+    inD[a] = 0;
 }
 
 int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double tau,
@@ -82,10 +82,13 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
     double *nrm = malloc(n * sizeof(double));
     double *S = malloc(n * n * sizeof(double));
     double *dzh = grad ? malloc(n * d * sizeof(double)) : NULL;
-    if (!zh || !nrm || !S || (grad && !dzh)) {
-        free(zh); free(nrm); free(S); free(dzh);
+    unsigned char *inD = malloc(n);
+    int32_t *yv = malloc(n * sizeof(int32_t)); /* label of every view */
+    if (!zh || !nrm || !S || (grad && !dzh) || !inD || !yv) {
+        free(zh); free(nrm); free(S); free(dzh); free(inD); free(yv);
         return clnscl_fail(CLNSCL_ENOMEM, "out of memory in loss (%zu views)", n);
     }
+    for (size_t a = 0; a < n; a++) yv[a] = labels ? labels[a % B] : 0;
     /* ẑ = z / max(‖z‖, 1e-12)  (EDGE_CASES.md L5) */
     for (size_t a = 0; a < n; a++) {
         double s = 0.0;
@@ -103,17 +106,16 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
     double total = 0.0;
     for (size_t a = 0; a < n && st == CLNSCL_OK; a++) {
         const size_t p = a < B ? a + B : a - B;
-        const int32_t ya = labels ? labels[a % B] : 0;
+        const int32_t ya = yv[a];
         double *row = S + a * n;
+        denominator_row(inD, kind, form, a, p, n, yv);
         double mx = -INFINITY;
         size_t cnt = 0, amax = 0;
-        for (size_t b = 0; b < n; b++) {
-            const int32_t yb = labels ? labels[b % B] : 0;
-            if (in_denominator(kind, form, a, b, p, ya, yb)) {
+        for (size_t b = 0; b < n; b++)
+            if (inD[b]) {
                 if (row[b] > mx) { mx = row[b]; amax = b; }
                 cnt++;
             }
-        }
         if (cnt == 0) {
             st = clnscl_fail(CLNSCL_EDEGENERATE,
                              kind == CLNSCL_LOSS_NSCL
@@ -127,7 +129,7 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
         double pos = 0.0, npos = 0.0;
         if (kind == CLNSCL_LOSS_SCL) {
             for (size_t b = 0; b < n; b++)
-                if (b != a && labels[b % B] == ya) { pos += row[b]; npos += 1.0; }
+                if (b != a && yv[b] == ya) { pos += row[b]; npos += 1.0; }
             pos /= npos; /* npos ≥ 1: p(a) always has the anchor's label */
         } else {
             pos = row[p];
@@ -136,24 +138,21 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
         /* e^{S_ab − max} over exactly D(a) (L4), kept in the row. The maximal term
          * is exactly 1; log Σ = log1p(Σ of the others), so that e.g. the code-form
          * loss log(1 + 2e^{−400}) keeps its value instead of rounding to 0. */
+        for (size_t b = 0; b < n; b++) row[b] = inD[b] ? exp(row[b] - mx) : 0.0;
+        row[amax] = 0.0;
         double rest = 0.0;
-        for (size_t b = 0; b < n; b++) {
-            const int32_t yb = labels ? labels[b % B] : 0;
-            const double e = in_denominator(kind, form, a, b, p, ya, yb) ? exp(row[b] - mx) : 0.0;
-            if (b != amax) rest += e;
-            row[b] = e;
-        }
+        for (size_t b = 0; b < n; b++) rest += row[b];
+        row[amax] = 1.0;
         const double se = 1.0 + rest;
         total += (mx - pos) + log1p(rest);
         /* gradient row G_ab = (q_ab − w_ab)/n */
-        for (size_t b = 0; b < n; b++) {
-            double g = row[b] / se;
-            if (kind == CLNSCL_LOSS_SCL) {
-                if (b != a && labels[b % B] == ya) g -= 1.0 / npos;
-            } else if (b == p) {
-                g -= 1.0;
-            }
-            row[b] = g / (double)n;
+        const double inv_se = 1.0 / se, inv_n = 1.0 / (double)n;
+        for (size_t b = 0; b < n; b++) row[b] = row[b] * inv_se * inv_n;
+        if (kind == CLNSCL_LOSS_SCL) {
+            for (size_t b = 0; b < n; b++)
+                if (b != a && yv[b] == ya) row[b] -= inv_n / npos;
+        } else {
+            row[p] -= inv_n;
         }
     }
     if (st == CLNSCL_OK) {
@@ -177,7 +176,7 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
             }
         }
     }
-    free(zh); free(nrm); free(S); free(dzh);
+    free(zh); free(nrm); free(S); free(dzh); free(inD); free(yv);
     return st;
 }
 
