@@ -358,6 +358,15 @@ int clnscl_bounds_theorem2(double log_Delta, double tau, double beta, double G, 
 }
 
 /* §4.8 derivation: d_T ≤ (GΔ/(τβ)) (Π_t (1+βη_t) − 1) ≤ the closed form. */
+static int theorem2_product_finish(double log_Delta, double tau, double beta, double G, double lp, clnscl_bound *out)
+{
+    double lx;
+    int st;
+    if (!isfinite(lp)) return clnscl_fail(CLNSCL_EINVAL, "Theorem 2 product overflows");
+    if ((st = ln_expm1(lp, &lx))) return st;
+    return theorem2_finish(log_Delta, tau, beta, G, lx, out);
+}
+
 int clnscl_bounds_theorem2_unrolled(double log_Delta, double tau, double beta, double G, const clnscl_schedule *s,
                                     clnscl_bound *out)
 {
@@ -371,10 +380,21 @@ int clnscl_bounds_theorem2_unrolled(double log_Delta, double tau, double beta, d
         lp += (double)n * l;
         t += n;
     }
-    double lx;
-    if (!isfinite(lp)) return clnscl_fail(CLNSCL_EINVAL, "Theorem 2 product overflows");
-    if ((st = ln_expm1(lp, &lx))) return st;
-    return theorem2_finish(log_Delta, tau, beta, G, lx, out);
+    return theorem2_product_finish(log_Delta, tau, beta, G, lp, out);
+}
+
+int clnscl_bounds_theorem2_unrolled_seq(double log_Delta, double tau, double beta, double G, const double *eta,
+                                        long T, clnscl_bound *out)
+{
+    int st = check_theorem2(log_Delta, tau, beta, G);
+    if (st) return st;
+    double lp = 0.0;
+    for (long t = 0; t < T; t++) {
+        if (!(eta[t] >= 0) || !isfinite(eta[t]))
+            return clnscl_fail(CLNSCL_EINVAL, "step size eta_%ld = %g must be finite and >= 0", t, eta[t]);
+        lp += log1p(beta * eta[t]);
+    }
+    return theorem2_product_finish(log_Delta, tau, beta, G, lp, out);
 }
 
 /* ---- §2.5 predecessor loss gap ------------------------------------------------------------ */
@@ -430,6 +450,32 @@ void clnscl_bounds_params_init(clnscl_bounds_params *p)
 
 static int given(double x) { return !isnan(x); }
 
+/* explicit sequence: T ≥ 1 finite η_t ≥ 0; peak and Neumaier-compensated sum */
+static int seq_stats(const double *eta, long T, double *peak, double *sum)
+{
+    if (T < 1) return clnscl_fail(CLNSCL_EINVAL, "step-size sequence is empty");
+    double s = 0, c = 0, m = 0;
+    for (long t = 0; t < T; t++) {
+        double x = eta[t];
+        if (!(x >= 0) || !isfinite(x))
+            return clnscl_fail(CLNSCL_EINVAL, "step size eta_%ld = %g must be finite and >= 0", t, x);
+        double u = s + x;
+        c += fabs(s) >= x ? (s - u) + x : (x - u) + s;
+        s = u;
+        if (x > m) m = x;
+    }
+    *peak = m;
+    *sum = s + c;
+    if (!isfinite(*sum)) return clnscl_fail(CLNSCL_EINVAL, "sum of step sizes overflows");
+    return CLNSCL_OK;
+}
+
+static int recurrence_any(const clnscl_bounds_params *p, const clnscl_schedule *s, double lD, clnscl_bound *out)
+{
+    if (p->eta_seq) return clnscl_bounds_recurrence_seq(lD, p->tau, p->batch, p->eta_seq, p->eta_len, out);
+    return clnscl_bounds_recurrence(lD, p->tau, p->batch, s, out);
+}
+
 int clnscl_bounds_eval(const clnscl_bounds_params *p, clnscl_bounds_report *out)
 {
     int st;
@@ -452,11 +498,16 @@ int clnscl_bounds_eval(const clnscl_bounds_params *p, clnscl_bounds_report *out)
 
     clnscl_schedule s = p->sched;
     s.batch = p->batch;
-    if ((st = clnscl_schedule_resolve(&s))) return st;
-    out->steps = s.steps;
-    out->eta_peak = clnscl_schedule_peak(&s);
-    out->eta_sum = clnscl_schedule_sum(&s);
-    if ((st = clnscl_bounds_epsilon(s.steps, p->batch, p->delta, &out->epsilon))) return st;
+    if (p->eta_seq) {
+        if ((st = seq_stats(p->eta_seq, p->eta_len, &out->eta_peak, &out->eta_sum))) return st;
+        out->steps = p->eta_len;
+    } else {
+        if ((st = clnscl_schedule_resolve(&s))) return st;
+        out->steps = s.steps;
+        out->eta_peak = clnscl_schedule_peak(&s);
+        out->eta_sum = clnscl_schedule_sum(&s);
+    }
+    if ((st = clnscl_bounds_epsilon(out->steps, p->batch, p->delta, &out->epsilon))) return st;
     out->p = p->pi_max + out->epsilon;
     out->valid = out->p < 1;
 
@@ -478,7 +529,7 @@ int clnscl_bounds_eval(const clnscl_bounds_params *p, clnscl_bounds_report *out)
     double lD;
     if ((st = clnscl_bounds_log_delta(out->p, p->tau, &lD)) || (st = clnscl_bounds_from_log(lD, &out->Delta)) ||
         (st = clnscl_bounds_theorem1(lD, p->tau, p->batch, out->eta_sum, &out->theorem1)) ||
-        (st = clnscl_bounds_recurrence(lD, p->tau, p->batch, &s, &out->recurrence)))
+        (st = recurrence_any(p, &s, lD, &out->recurrence)))
         return st;
     double b = (double)p->batch;
     if ((st = clnscl_bounds_from_log(lD - log(p->tau) - 0.5 * log(b), &out->lemma7_reweight))) return st;
@@ -489,7 +540,7 @@ int clnscl_bounds_eval(const clnscl_bounds_params *p, clnscl_bounds_report *out)
         out->has_emp = 1;
         if ((st = clnscl_bounds_log_delta(p->f_max, p->tau, &le)) || (st = clnscl_bounds_from_log(le, &out->Delta_emp)) ||
             (st = clnscl_bounds_theorem1(le, p->tau, p->batch, out->eta_sum, &out->theorem1_emp)) ||
-            (st = clnscl_bounds_recurrence(le, p->tau, p->batch, &s, &out->recurrence_emp)))
+            (st = recurrence_any(p, &s, le, &out->recurrence_emp)))
             return st;
     }
     if (!isnan(out->log_max_gap)) {
@@ -510,7 +561,10 @@ int clnscl_bounds_eval(const clnscl_bounds_params *p, clnscl_bounds_report *out)
     if (given(p->beta)) {
         out->has_theorem2 = 1;
         if ((st = clnscl_bounds_theorem2(lD, p->tau, p->beta, p->grad_bound, out->eta_sum, &out->theorem2)) ||
-            (st = clnscl_bounds_theorem2_unrolled(lD, p->tau, p->beta, p->grad_bound, &s, &out->theorem2_unrolled)))
+            (st = p->eta_seq ? clnscl_bounds_theorem2_unrolled_seq(lD, p->tau, p->beta, p->grad_bound, p->eta_seq,
+                                                                   p->eta_len, &out->theorem2_unrolled)
+                             : clnscl_bounds_theorem2_unrolled(lD, p->tau, p->beta, p->grad_bound, &s,
+                                                               &out->theorem2_unrolled)))
             return st;
     }
     return clnscl_bounds_loss_gap(p->pi_max, p->tau, &out->loss_gap, &out->loss_gap_linear);

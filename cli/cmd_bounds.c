@@ -44,6 +44,8 @@ typedef struct {
     const char *lr_scale;      /* --lr-scale RULE                                   */
     const char *accounting;    /* --accounting steps|epochs                         */
     const char *out;           /* --out FILE                                        */
+    const char *eta_file;      /* --eta-file FILE: explicit step-size sequence      */
+    clnscl_mat eta_seq;        /* its contents (rows·cols values)                  */
     int json;
     int nsweep;
     int sweep_param[MAX_SWEEPS];
@@ -66,7 +68,7 @@ static void usage(FILE *f)
     fputs(
         "usage: clnscl bounds (--classes C | --pi-max P | --class-counts N1,N2,...)\n"
         "                     --tau T --batch B (--steps S | --accounting epochs --epochs E --dataset-size N)\n"
-        "                     (--eta E | --schedule SPEC) --delta D\n"
+        "                     (--eta E | --schedule SPEC | --eta-file FILE) --delta D\n"
         "                     [--lr-scale RULE] [--ref-batch R] [--f-max F] [--k-norm K]\n"
         "                     [--rsa-sigma S --rsa-pairs M] [--beta BETA --grad-bound G] [--points n]\n"
         "                     [--json] [--sweep name=v1,v2,...]... [--out FILE]\n"
@@ -84,6 +86,8 @@ static void usage(FILE *f)
         "  --batch B            batch size (anchors), >= 2\n"
         "  --steps S            number of SGD steps T (fixed-steps accounting)\n"
         "  --eta E              step size (constant schedule), or the base of --schedule; >= 0\n"
+        "  --eta-file FILE      explicit step sizes eta_0..eta_{T-1} (NPY, or CSV/TXT one per line);\n"
+        "                       T = their number; replaces --eta/--schedule/--steps\n"
         "  --schedule SPEC      constant | cosine, with options KIND:key=value,...: eta=E (base),\n"
         "                       warmup=W (epochs, default 10), spe=K (steps per epoch; default\n"
         "                       floor(N/B) from --dataset-size), scale=RULE, ref=R\n"
@@ -208,6 +212,33 @@ static int parse_counts(opts *o)
     return st ? cli_fail_status(st) : 0;
 }
 
+/* --eta-file: NPY or CSV/TXT vector of step sizes; excludes every other schedule flag */
+static int load_eta_file(opts *o)
+{
+    static const int excl[] = {P_ETA, P_STEPS, P_EPOCHS, P_REF_BATCH, P_DATASET_SIZE};
+    for (size_t i = 0; i < sizeof excl / sizeof excl[0]; i++) {
+        int swept = 0;
+        for (int j = 0; j < o->nsweep; j++) swept |= o->sweep_param[j] == excl[i];
+        if (!isnan(o->v[excl[i]]) || swept)
+            return cli_error("--eta-file gives the whole step-size sequence; do not combine it with --%s", ptab[excl[i]].name);
+    }
+    if (o->schedule || o->lr_scale || o->accounting)
+        return cli_error("--eta-file gives the whole step-size sequence; do not combine it with --%s",
+                         o->schedule ? "schedule" : o->lr_scale ? "lr-scale" : "accounting");
+    int st = clnscl_matrix_read(o->eta_file, &o->eta_seq);
+    if (st) return cli_fail_status(st);
+    if (o->eta_seq.rows != 1 && o->eta_seq.cols != 1)
+        return cli_error("--eta-file %s: expected a vector of step sizes, got %zu x %zu", o->eta_file, o->eta_seq.rows,
+                         o->eta_seq.cols);
+    size_t n = o->eta_seq.rows * o->eta_seq.cols;
+    if (n < 1) return cli_error("--eta-file %s: no step sizes", o->eta_file);
+    for (size_t i = 0; i < n; i++)
+        if (!(o->eta_seq.data[i] >= 0) || !isfinite(o->eta_seq.data[i]))
+            return cli_error("--eta-file %s: step size %zu is %g (must be finite and >= 0)", o->eta_file, i + 1,
+                             o->eta_seq.data[i]);
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, opts *o)
 {
     for (int k = 0; k < NPARAM; k++) o->v[k] = NAN;
@@ -235,6 +266,7 @@ static int parse_args(int argc, char **argv, opts *o)
         else if (len == 8 && !strncmp(name, "lr-scale", len)) slot = &o->lr_scale;
         else if (len == 10 && !strncmp(name, "accounting", len)) slot = &o->accounting;
         else if (len == 3 && !strncmp(name, "out", len)) slot = &o->out;
+        else if (len == 8 && !strncmp(name, "eta-file", len)) slot = &o->eta_file;
         else if (len == 5 && !strncmp(name, "sweep", len)) {
             if (parse_sweep(o, val)) return 2;
             continue;
@@ -249,11 +281,14 @@ static int parse_args(int argc, char **argv, opts *o)
         if (!isnan(o->v[o->sweep_param[i]]))
             return cli_error("--%s is given both as a flag and in --sweep", ptab[o->sweep_param[i]].name);
     if (o->class_counts && parse_counts(o)) return 2;
+    if (o->eta_file && load_eta_file(o)) return 2;
     if (o->nsweep && o->json) return cli_error("--sweep writes CSV; it cannot be combined with --json");
     return 0;
 }
 
 /* ---- one grid point: values → params ------------------------------------------------------ */
+
+static int build_optional(const double *v, clnscl_bounds_params *p);
 
 static int build(const opts *o, const double *v, clnscl_bounds_params *p, derived *d)
 {
@@ -286,6 +321,14 @@ static int build(const opts *o, const double *v, clnscl_bounds_params *p, derive
     p->batch = (long)v[P_BATCH];
     p->delta = v[P_DELTA];
 
+    if (o->eta_file) {
+        p->eta_seq = o->eta_seq.data;
+        p->eta_len = (long)(o->eta_seq.rows * o->eta_seq.cols);
+        d->kind = "file";
+        d->scale = "none";
+        d->accounting = "steps";
+        return build_optional(v, p);
+    }
     /* schedule */
     clnscl_schedule *s = &p->sched;
     memset(s, 0, sizeof *s);
@@ -351,8 +394,12 @@ static int build(const opts *o, const double *v, clnscl_bounds_params *p, derive
     d->kind = kinds[s->kind == CLNSCL_SCHED_COSINE];
     d->scale = scales[s->scale];
     d->accounting = acc == CLNSCL_ACCOUNT_EPOCHS ? "epochs" : "steps";
+    return build_optional(v, p);
+}
 
-    /* optional bounds */
+/* the optional bounds' inputs */
+static int build_optional(const double *v, clnscl_bounds_params *p)
+{
     if (!isnan(v[P_F_MAX]) && !(v[P_F_MAX] >= 0 && v[P_F_MAX] < 1))
         return cli_error("--f-max: %g is outside [0,1)", v[P_F_MAX]);
     if (!isnan(v[P_K_NORM]) && !(v[P_K_NORM] > 0)) return cli_error("--k-norm must be > 0 (got %g)", v[P_K_NORM]);
@@ -698,5 +745,6 @@ int clnscl_cmd_bounds(int argc, char **argv)
     if (!rc) rc = emit(&o, buf, len);
     free(buf);
     for (int i = 0; i < o.nsweep; i++) free(o.sweep_vals[i]);
+    clnscl_mat_free(&o.eta_seq);
     return rc;
 }

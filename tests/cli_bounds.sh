@@ -65,6 +65,17 @@ want=$(awk 'BEGIN { pi = atan2(0, -1); s = 0; for (e = 0; e < 20; e++) { w = (e 
                     s += 10 * 0.3 * w * 0.5 * (1 + cos(pi * e / 20)) }; printf "%.15g", s }')
 if [ "$(field steps)" = "200" ] && close "$(field eta_sum)" "$want" 1e-9; then ok; else bad "cosine/epochs: steps $(field steps) eta_sum $(field eta_sum) want $want"; fi
 
+# ---- --eta-file: an explicit sequence equal to a constant schedule gives the same bounds ----
+awk 'BEGIN { for (i = 0; i < 1000; i++) print 0.01 }' >"$SCRATCH/eta.txt"
+"$BIN" bounds $BASE --json >"$OUT" 2>"$ERR"
+t1c=$(field theorem1); rcc=$(field recurrence)
+"$BIN" bounds --classes 100 --tau 1 --batch 1024 --eta-file "$SCRATCH/eta.txt" --delta 0.05 --json >"$OUT" 2>"$ERR"
+if [ "$(field steps)" = "1000" ] && close "$(field theorem1)" "$t1c" 1e-12 && close "$(field recurrence)" "$rcc" 1e-12; then ok
+else bad "--eta-file vs --eta: $(field theorem1) $(field recurrence) vs $t1c $rcc"; fi
+printf '0.1\n-0.2\n0.1\n' >"$SCRATCH/eta_neg.txt"
+printf '0.1\nnan\n' >"$SCRATCH/eta_nan.txt"
+printf '0.1,0.2\n0.3,0.4\n' >"$SCRATCH/eta_2d.csv"
+
 # ---- sweep CSV ----
 if "$BIN" bounds --classes 2 --steps 100 --eta 0.1 --delta 0.05 --sweep batch=16,512 --sweep tau=0.5,1 \
     >"$OUT" 2>"$ERR"; then ok; else bad "sweep run"; fi
@@ -148,6 +159,13 @@ expect_fail --classes 10 $R --sweep nonsense=1,2
 expect_fail --classes 10 --batch 1024 --steps 1000 --eta 0.01 --delta 0.05 --sweep tau=
 expect_fail --classes 10 --batch 1024 --steps 1000 --eta 0.01 --delta 0.05 --sweep tau=1 --json
 expect_fail --classes 10 $R --out "$SCRATCH/no/such/dir/x.json"
+E="--classes 10 --tau 1 --batch 1024 --delta 0.05"
+expect_fail $E --eta-file "$SCRATCH/eta_neg.txt"                                  # negative step size in a file
+expect_fail $E --eta-file "$SCRATCH/eta_nan.txt"
+expect_fail $E --eta-file "$SCRATCH/eta_2d.csv"
+expect_fail $E --eta-file "$SCRATCH/missing.txt"
+expect_fail $E --eta-file "$SCRATCH/eta.txt" --eta 0.1
+expect_fail $E --eta-file "$SCRATCH/eta.txt" --steps 10
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

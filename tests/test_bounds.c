@@ -441,6 +441,36 @@ static void test_eval(void)
     p.batch = 16;
     CHECK_STATUS(clnscl_bounds_eval(&p, &r), CLNSCL_OK);
     CHECK(!r.valid && r.p >= 1);
+    /* an explicit sequence equal to a cosine schedule gives the same report */
+    clnscl_bounds_params q;
+    clnscl_bounds_report rq, rs;
+    clnscl_bounds_params_init(&q);
+    q.pi_max = 0.05;
+    q.tau = 0.5;
+    q.batch = 128;
+    q.delta = 0.1;
+    q.beta = 0.5;
+    q.grad_bound = 2;
+    q.sched.kind = CLNSCL_SCHED_COSINE;
+    q.sched.base = 0.2;
+    q.sched.steps = 500;
+    q.sched.steps_per_epoch = 7;
+    q.sched.warmup_epochs = 10;
+    CHECK_STATUS(clnscl_bounds_eval(&q, &rs), CLNSCL_OK);
+    double seq[500];
+    for (long t = 0; t < 500; t++) seq[t] = clnscl_schedule_eta(&q.sched, t);
+    q.eta_seq = seq;
+    q.eta_len = 500;
+    CHECK_STATUS(clnscl_bounds_eval(&q, &rq), CLNSCL_OK);
+    CHECK(rq.steps == 500 && rs.valid && rq.valid);
+    CHECK_CLOSE(rq.eta_sum, rs.eta_sum, 1e-14, 0);
+    CHECK_CLOSE(rq.theorem1.log10, rs.theorem1.log10, 1e-13, 1e-14);
+    CHECK_CLOSE(rq.recurrence.log10, rs.recurrence.log10, 1e-12, 1e-13);
+    CHECK_CLOSE(rq.theorem2_unrolled.log10, rs.theorem2_unrolled.log10, 1e-12, 1e-13);
+    seq[3] = -1e-3;
+    CHECK_STATUS(clnscl_bounds_eval(&q, &rq), CLNSCL_EINVAL);
+    q.eta_len = 0;
+    CHECK_STATUS(clnscl_bounds_eval(&q, &rq), CLNSCL_EINVAL);
     /* impossible parameters */
     p.pi_max = 0.01;
     p.batch = 1;

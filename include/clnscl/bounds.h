@@ -85,6 +85,10 @@ int clnscl_bounds_corollary2(const clnscl_bound *gap, double sigma, double M,
 int clnscl_bounds_theorem2_unrolled(double log_Delta, double tau, double beta, double G,
                                     const clnscl_schedule *s, clnscl_bound *out);
 
+/* The same over an explicit sequence eta[0..T−1]. */
+int clnscl_bounds_theorem2_unrolled_seq(double log_Delta, double tau, double beta, double G,
+                                        const double *eta, long T, clnscl_bound *out);
+
 /* Predecessor loss gap (§2.5, with temperature): L^DCL − L^NSCL ≤
  * log(1 + e^{2/τ} q) ≤ e^{2/τ} q, q = n_max/(N − n_max) = π_max/(1 − π_max). */
 int clnscl_bounds_loss_gap(double pi_max, double tau, clnscl_bound *gap, clnscl_bound *linear);
@@ -101,6 +105,9 @@ typedef struct {
     long batch;          /* B = |A| ≥ 2 (also the B of ε_{B,δ})                 */
     double delta;        /* δ ∈ (0,1)                                            */
     clnscl_schedule sched; /* step sizes; sched.batch is set to `batch`, resolved */
+    const double *eta_seq; /* if not NULL: explicit step sizes η_0..η_{T−1} (T = eta_len),
+                              used instead of `sched` (not owned)                       */
+    long eta_len;
     double f_max;        /* observed max same-class fraction for Δ_emp; NaN: none */
     double k_norm;       /* ‖K^CL_T‖_F for Corollary 1; NaN: none                */
     double rsa_sigma;    /* σ_D for Corollary 2; NaN: none (needs rsa_pairs)     */
