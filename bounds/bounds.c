@@ -445,7 +445,7 @@ void clnscl_bounds_params_init(clnscl_bounds_params *p)
     memset(p, 0, sizeof *p);
     p->pi_max = p->tau = p->delta = NAN;
     p->f_max = p->k_norm = p->rsa_sigma = p->rsa_pairs = NAN;
-    p->beta = p->grad_bound = p->points = NAN;
+    p->beta = p->grad_bound = p->points = p->gap = NAN;
 }
 
 static int given(double x) { return !isnan(x); }
@@ -493,6 +493,8 @@ int clnscl_bounds_eval(const clnscl_bounds_params *p, clnscl_bounds_report *out)
         return clnscl_fail(CLNSCL_EINVAL, "Corollary 2 needs both the RDM sigma and the number of pairs M");
     if (given(p->beta) != given(p->grad_bound))
         return clnscl_fail(CLNSCL_EINVAL, "Theorem 2 needs both beta and the gradient bound G");
+    if (given(p->gap) && !(p->gap >= 0 && isfinite(p->gap)))
+        return clnscl_fail(CLNSCL_EINVAL, "known gap ||Sigma^CL - Sigma^NSCL||_F must be finite and >= 0 (got %g)", p->gap);
     if (given(p->points) && !(p->points >= 2 && isfinite(p->points) && p->points == floor(p->points)))
         return clnscl_fail(CLNSCL_EINVAL, "number of reference points must be an integer >= 2 (got %g)", p->points);
 
@@ -556,6 +558,19 @@ int clnscl_bounds_eval(const clnscl_bounds_params *p, clnscl_bounds_report *out)
     if (given(p->rsa_sigma)) {
         out->has_rsa = 1;
         if ((st = clnscl_bounds_corollary2(&out->theorem1, p->rsa_sigma, p->rsa_pairs, &out->r, &out->rsa_lower)))
+            return st;
+    }
+    if (given(p->gap)) {
+        /* Lemma 7 (§4.3) at the given gap; Corollaries 1–2 (§4.6–4.7) from it */
+        clnscl_bound g;
+        out->has_gap = 1;
+        if ((st = clnscl_bounds_from_log(log(p->gap), &g))) return st;
+        double lb = log(p->gap) - log(2.0 * p->tau * p->tau * b);
+        if ((st = clnscl_bounds_from_log(ln_add(bound_ln(&out->lemma7_reweight), lb), &out->lemma7))) return st;
+        if (out->has_cka && (st = clnscl_bounds_corollary1(&g, p->k_norm, &out->rho_gap, &out->cka_lower_gap)))
+            return st;
+        if (out->has_rsa &&
+            (st = clnscl_bounds_corollary2(&g, p->rsa_sigma, p->rsa_pairs, &out->r_gap, &out->rsa_lower_gap)))
             return st;
     }
     if (given(p->beta)) {

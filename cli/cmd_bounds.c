@@ -23,7 +23,7 @@
 /* numeric parameters: flags and sweep names */
 enum {
     P_CLASSES, P_PI_MAX, P_TAU, P_BATCH, P_STEPS, P_ETA, P_DELTA, P_K_NORM, P_RSA_SIGMA, P_RSA_PAIRS,
-    P_BETA, P_GRAD_BOUND, P_F_MAX, P_EPOCHS, P_DATASET_SIZE, P_POINTS, P_REF_BATCH, NPARAM
+    P_BETA, P_GRAD_BOUND, P_F_MAX, P_EPOCHS, P_DATASET_SIZE, P_POINTS, P_REF_BATCH, P_GAP, NPARAM
 };
 static const struct {
     const char *name;
@@ -32,6 +32,7 @@ static const struct {
     {"classes", 1},  {"pi-max", 0},      {"tau", 0},        {"batch", 1},      {"steps", 1},       {"eta", 0},
     {"delta", 0},    {"k-norm", 0},      {"rsa-sigma", 0},  {"rsa-pairs", 1},  {"beta", 0},        {"grad-bound", 0},
     {"f-max", 0},    {"epochs", 1},      {"dataset-size", 1}, {"points", 1},   {"ref-batch", 1},
+    {"gap", 0},
 };
 
 #define MAX_SWEEPS 8
@@ -70,7 +71,7 @@ static void usage(FILE *f)
         "                     --tau T --batch B (--steps S | --accounting epochs --epochs E --dataset-size N)\n"
         "                     (--eta E | --schedule SPEC | --eta-file FILE) --delta D\n"
         "                     [--lr-scale RULE] [--ref-batch R] [--f-max F] [--k-norm K]\n"
-        "                     [--rsa-sigma S --rsa-pairs M] [--beta BETA --grad-bound G] [--points n]\n"
+        "                     [--rsa-sigma S --rsa-pairs M] [--beta BETA --grad-bound G] [--gap D] [--points n]\n"
         "                     [--json] [--sweep name=v1,v2,...]... [--out FILE]\n"
         "\n"
         "Evaluates the bounds of THEORY.md section 4 in log space (the plain value is printed only\n"
@@ -106,6 +107,8 @@ static void usage(FILE *f)
         "  --rsa-pairs M        M = n(n-1)/2 pairs: Corollary 2 (RSA lower bound, 4.7)\n"
         "  --beta BETA          smoothness, with\n"
         "  --grad-bound G       gradient bound: Theorem 2 (parameter space, 4.8)\n"
+        "  --gap D              a known ||Sigma^CL - Sigma^NSCL||_F (e.g. measured): Lemma 7 at this\n"
+        "                       gap (4.3) and Corollaries 1-2 from it (with --k-norm / --rsa-*)\n"
         "  --points n           reference-set size n: gap bounds above 2*sqrt(n(n-1)) are vacuous\n"
         "                       (default: from --rsa-pairs, else not judged)\n"
         "output:\n"
@@ -410,6 +413,8 @@ static int build_optional(const double *v, clnscl_bounds_params *p)
     if (!isnan(v[P_BETA]) && !(v[P_BETA] > 0)) return cli_error("--beta must be > 0 (got %g)", v[P_BETA]);
     if (!isnan(v[P_GRAD_BOUND]) && !(v[P_GRAD_BOUND] >= 0)) return cli_error("--grad-bound must be >= 0 (got %g)", v[P_GRAD_BOUND]);
     if (!isnan(v[P_POINTS]) && v[P_POINTS] < 2) return cli_error("--points must be >= 2 (got %g)", v[P_POINTS]);
+    if (!isnan(v[P_GAP]) && !(v[P_GAP] >= 0)) return cli_error("--gap must be >= 0 (got %g)", v[P_GAP]);
+    p->gap = v[P_GAP];
     p->f_max = v[P_F_MAX];
     p->k_norm = v[P_K_NORM];
     p->rsa_sigma = v[P_RSA_SIGMA];
@@ -527,6 +532,18 @@ static char *render_json(const clnscl_bounds_params *p, const derived *d, const 
         json_bound(o, vac, "theorem2", &r->theorem2);
         json_bound(o, vac, "theorem2_unrolled", &r->theorem2_unrolled);
     }
+    if (r->has_gap) {
+        json_num(o, "gap", p->gap);
+        json_bound(o, NULL, "lemma7", &r->lemma7);
+        if (r->has_cka) {
+            json_bound(o, NULL, "rho_gap", &r->rho_gap);
+            json_lower(o, vac, "cka_lower_gap", &r->cka_lower_gap);
+        }
+        if (r->has_rsa) {
+            json_bound(o, NULL, "r_gap", &r->r_gap);
+            json_lower(o, vac, "rsa_lower_gap", &r->rsa_lower_gap);
+        }
+    }
     json_bound(o, vac, "loss_gap", &r->loss_gap);
     json_bound(o, NULL, "loss_gap_linear", &r->loss_gap_linear);
     cJSON_AddItemToObject(o, "vacuous", vac);
@@ -591,6 +608,15 @@ static void render_table(FILE *f, const clnscl_bounds_params *p, const derived *
         row(f, "Theorem 2 (weights)", "4.8", &r->theorem2, 1);
         row(f, "Theorem 2 (product form)", "4.8", &r->theorem2_unrolled, 1);
     }
+    if (r->has_gap) {
+        row(f, "Lemma 7 at --gap", "4.3", &r->lemma7, 0);
+        if (r->has_cka)
+            fprintf(f, "  %-26s %-7s %14.6g %16s%s\n", "CKA >= (Cor. 1, --gap)", "4.6", r->cka_lower_gap.value, "",
+                    r->cka_lower_gap.vacuous ? "  vacuous" : "");
+        if (r->has_rsa)
+            fprintf(f, "  %-26s %-7s %14.6g %16s%s\n", "RSA >= (Cor. 2, --gap)", "4.7", r->rsa_lower_gap.value, "",
+                    r->rsa_lower_gap.vacuous ? "  vacuous" : "");
+    }
     row(f, "loss gap log(1+e^{2/t}q)", "2.5", &r->loss_gap, 1);
     row(f, "loss gap e^{2/t}q", "2.5", &r->loss_gap_linear, 0);
 }
@@ -603,7 +629,8 @@ static const char *csv_header =
     "theorem1_vacuous,recurrence,recurrence_log10,recurrence_vacuous,lemma7_reweighting,lemma7_lipschitz,"
     "Delta_emp,theorem1_emp,theorem1_emp_log10,recurrence_emp,recurrence_emp_log10,rho,rho_log10,cka_lower,"
     "cka_lower_vacuous,r,r_log10,rsa_lower,rsa_lower_vacuous,theorem2,theorem2_log10,theorem2_unrolled,"
-    "theorem2_unrolled_log10,loss_gap,loss_gap_linear,loss_gap_linear_log10\n";
+    "theorem2_unrolled_log10,loss_gap,loss_gap_linear,loss_gap_linear_log10,gap,lemma7,lemma7_log10,rho_gap,"
+    "cka_lower_gap,cka_lower_gap_vacuous,r_gap,rsa_lower_gap,rsa_lower_gap_vacuous\n";
 
 static void cnum(FILE *f, double x)
 {
@@ -669,6 +696,17 @@ static void csv_row(FILE *f, const clnscl_bounds_params *p, const derived *d, co
     cbound(f, &r->theorem2_unrolled, v && r->has_theorem2, 1, 0);
     cbound(f, &r->loss_gap, v, 0, 0);
     cbound(f, &r->loss_gap_linear, v, 1, 0);
+    int g = v && r->has_gap;
+    cnum(f, p->gap);
+    cbound(f, &r->lemma7, g, 1, 0);
+    cbound(f, &r->rho_gap, g && r->has_cka, 0, 0);
+    cnum(f, g && r->has_cka ? r->cka_lower_gap.value : NAN);
+    if (g && r->has_cka) fprintf(f, ",%d", r->cka_lower_gap.vacuous);
+    else fputc(',', f);
+    cbound(f, &r->r_gap, g && r->has_rsa, 0, 0);
+    cnum(f, g && r->has_rsa ? r->rsa_lower_gap.value : NAN);
+    if (g && r->has_rsa) fprintf(f, ",%d", r->rsa_lower_gap.vacuous);
+    else fputc(',', f);
     fputc('\n', f);
 }
 

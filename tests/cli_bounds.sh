@@ -38,6 +38,15 @@ if close "$ck" "$(awk -v t="$t1" 'BEGIN { r = t / 10; printf "%.15g", (1 - r) / 
 # --rsa-pairs M ⇒ n(n-1) = 2M ⇒ gap judged: not vacuous here
 if [ "$(field theorem1_vacuous)" = "false" ]; then ok; else bad "theorem1_vacuous $(field theorem1_vacuous)"; fi
 
+# ---- --gap: Lemma 7 at the gap, Corollaries from it ----
+"$BIN" bounds $BASE --json --gap 0.3 --k-norm 10 --rsa-sigma 0.1 --rsa-pairs 1000 >"$OUT" 2>"$ERR"
+for k in gap lemma7 lemma7_log10 rho_gap cka_lower_gap cka_lower_gap_vacuous r_gap rsa_lower_gap; do
+    if grep -q "\"$k\":" "$OUT"; then ok; else bad "JSON key $k missing"; fi
+done
+if close "$(field cka_lower_gap)" "$(awk 'BEGIN { printf "%.15g", 0.97 / 1.03 }')" 1e-12 \
+    && close "$(field lemma7)" "$(awk -v d="$(field lemma7_reweighting)" 'BEGIN { printf "%.15g", d + 0.3 / 2048 }')" 1e-12
+then ok; else bad "--gap values: $(field cka_lower_gap) $(field lemma7)"; fi
+
 # ---- beyond double: log10 given, plain value null, never nan/inf ----
 if "$BIN" bounds --classes 100 --tau 0.05 --batch 1024 --steps 57600 --eta 1.2 --delta 0.05 --json --k-norm 100 \
     --points 2000 >"$OUT" 2>"$ERR"; then ok; else bad "tau=0.05 run"; fi
@@ -147,6 +156,7 @@ expect_fail --classes 10 $R --beta 1                                            
 expect_fail --classes 10 $R --beta 0 --grad-bound 1
 expect_fail --classes 10 $R --f-max 1
 expect_fail --classes 10 $R --points 1
+expect_fail --classes 10 $R --gap -0.5
 expect_fail --classes 10 $R --schedule cosine                                     # no steps per epoch
 expect_fail --classes 10 $R --schedule step
 expect_fail --classes 10 --tau 1 --batch 2 --steps 1000000000000 --schedule cosine:eta=1,spe=1 --delta 0.05

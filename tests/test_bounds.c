@@ -428,6 +428,22 @@ static void test_eval(void)
     CHECK(r.theorem1_emp.value < r.theorem1.value);
     CHECK_CLOSE(r.lemma7_lipschitz, 1.0 / 2048, 1e-15, 0);
     CHECK_CLOSE(r.lemma7_reweight.value, r.Delta.value / 32.0, 1e-14, 0);
+    CHECK(!r.has_gap);
+    /* a known gap: Lemma 7 = Δ/(τ√B) + D/(2τ²B); Corollaries from D (hand values) */
+    p.gap = 0.3;
+    CHECK_STATUS(clnscl_bounds_eval(&p, &r), CLNSCL_OK);
+    CHECK(r.has_gap);
+    CHECK_CLOSE(r.lemma7.value, clnscl_bounds_lemma7(r.Delta.value, 1.0, 1024, 0.3), 1e-14, 0);
+    CHECK_CLOSE(r.cka_lower_gap.value, (1 - 0.03) / (1 + 0.03), 1e-14, 0);
+    double rg = 0.3 / (sqrt(p.rsa_pairs) * 0.1);
+    CHECK_CLOSE(r.rsa_lower_gap.value, (1 - rg) / (1 + rg), 1e-14, 0);
+    p.gap = 0.0;
+    CHECK_STATUS(clnscl_bounds_eval(&p, &r), CLNSCL_OK);
+    CHECK(r.cka_lower_gap.value == 1.0 && r.lemma7.value == r.lemma7_reweight.value);
+    p.gap = -1.0;
+    CHECK_STATUS(clnscl_bounds_eval(&p, &r), CLNSCL_EINVAL);
+    p.gap = NAN;
+    CHECK_STATUS(clnscl_bounds_eval(&p, &r), CLNSCL_OK);
     /* max gap 2√(2M) = 2√(n(n−1)) for n = 1000 */
     CHECK_CLOSE(exp(r.log_max_gap), 2 * sqrt(1000.0 * 999.0), 1e-13, 0);
     /* τ = 0.1: Theorem 1 ≈ 5.5e8 exceeds 2√(n(n−1)) ≈ 2000 ⇒ vacuous; ρ > 1 ⇒ CKA vacuous */

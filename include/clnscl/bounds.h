@@ -116,6 +116,8 @@ typedef struct {
     double grad_bound;   /* Theorem 2 G                                          */
     double points;       /* reference-set size n for the vacuous test of gap bounds;
                             NaN: from rsa_pairs (n(n−1) = 2M) or unknown        */
+    double gap;          /* a known ‖Σ^CL − Σ^NSCL‖_F (e.g. measured): Lemma 7 at
+                            this gap and the Corollaries from it; NaN: none      */
 } clnscl_bounds_params;
 
 typedef struct {
@@ -136,6 +138,9 @@ typedef struct {
     int has_theorem2;
     clnscl_bound theorem2, theorem2_unrolled;
     clnscl_bound loss_gap, loss_gap_linear;
+    int has_gap;                  /* params.gap given                              */
+    clnscl_bound lemma7;          /* Δ/(τ√B) + gap/(2τ²B)                          */
+    clnscl_bound rho_gap, cka_lower_gap, r_gap, rsa_lower_gap; /* from the gap    */
 } clnscl_bounds_report;
 
 /* Initialise optional fields to "not given" (NaN) and the schedule to zero. */
