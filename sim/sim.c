@@ -1,0 +1,763 @@
+/* sim/sim.c — the surrogate similarity-descent run (THEORY.md §3.1, §3.3, §3.4) with the per-step
+ * theorem checks of §4.3–4.7.
+ *
+ * One shared step (§3.4): draw B samples (same for every run), build V and A, compute G^CL, G^NSCL,
+ * G^SCL from each run's own Σ (sim/grad.c), check Lemma 7 (§4.3) on ‖G^CL − G^NSCL‖_F, update
+ * Σ ← clip(Σ − η_t G, −1, 1) with Σ_aa = 1 (§3.3, optional symmetrisation), check the drift
+ * recurrence (§4.4). D_t = ‖Σ^CL − Σ^NSCL‖_F is tracked incrementally over the touched V × V block
+ * (O(B²) per step) and recomputed exactly at every logged step, where Theorem 1 (§4.5, with Δ_emp)
+ * and Corollaries 1–2 (§4.6–4.7) are checked on the full matrices.
+ */
+#include "clnscl/sim.h"
+
+#include "clnscl/io.h"
+#include "clnscl/metrics.h"
+#include "clnscl/status.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Σ matrices are large and accessed at random rows/columns: 2 MB alignment + transparent huge
+ * pages cut the TLB misses of the batch gather/scatter (a hint; failure is harmless). */
+static double *alloc_matrix(size_t count)
+{
+    void *p = NULL;
+    size_t bytes = count * sizeof(double);
+    if (bytes >= ((size_t)4 << 20)) {
+        if (posix_memalign(&p, (size_t)2 << 20, bytes)) return NULL;
+#ifdef MADV_HUGEPAGE
+        madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+        return p;
+    }
+    return malloc(bytes);
+}
+
+/* relative / absolute tolerance of every inequality check (rounding of the incremental D_t) */
+#define CHECK_REL 1e-9
+#define CHECK_ABS 1e-12
+
+/* ---- reference set ---------------------------------------------------------------------- */
+
+typedef struct {
+    long N, P, C;          /* samples, points 2N, classes                         */
+    int32_t *labels;       /* N                                                   */
+    long *counts;          /* C                                                   */
+    double *S0;            /* P × P                                               */
+} refset;
+
+static void refset_free(refset *r)
+{
+    free(r->labels);
+    free(r->counts);
+    free(r->S0);
+    memset(r, 0, sizeof *r);
+}
+
+/* Σ_0 = U Uᵀ of row-normalised U (P × d); exact unit diagonal, entries clipped to [−1, 1]. */
+static int cosine_matrix(double *U, long P, long d, double *S, const char *what)
+{
+    for (long a = 0; a < P; a++) {
+        double *u = U + (size_t)a * (size_t)d, nn = 0.0;
+        for (long k = 0; k < d; k++) nn += u[k] * u[k];
+        if (!(nn > 0.0)) return clnscl_fail(CLNSCL_EDEGENERATE, "%s: row %ld is zero (no cosine similarity)", what, a);
+        double inv = 1.0 / sqrt(nn);
+        for (long k = 0; k < d; k++) u[k] *= inv;
+    }
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)P, (int)d, 1.0, U, (int)d, 0.0, S, (int)P);
+    for (long a = 0; a < P; a++) {
+        double *row = S + (size_t)a * (size_t)P;
+        row[a] = 1.0;
+        for (long b = a + 1; b < P; b++) {
+            double x = row[b];
+            x = x > 1.0 ? 1.0 : (x < -1.0 ? -1.0 : x);
+            row[b] = x;
+            S[(size_t)b * (size_t)P + (size_t)a] = x;
+        }
+    }
+    return CLNSCL_OK;
+}
+
+static int refset_build(const clnscl_sim_opts *o, clnscl_rng *rng, refset *r)
+{
+    memset(r, 0, sizeof *r);
+    double *U = NULL;
+    long d = 0;
+    int st = CLNSCL_OK;
+    if (o->init == CLNSCL_SIM_INIT_FILE) {
+        clnscl_mat E = {0, 0, NULL};
+        int32_t *lab = NULL;
+        size_t nl = 0;
+        if ((st = clnscl_npy_read(o->init_embeddings, &E))) return st;
+        if ((st = clnscl_mat_check_finite(&E, o->init_embeddings))) goto file_fail;
+        if (E.rows % 2 || E.rows < 6) {
+            st = clnscl_fail(CLNSCL_ESHAPE, "%s: %zu rows; the point layout needs 2N rows (N >= 3 samples x 2 views)",
+                             o->init_embeddings, E.rows);
+            goto file_fail;
+        }
+        r->N = (long)(E.rows / 2);
+        if ((st = clnscl_labels_read(o->init_labels, &lab, &nl))) goto file_fail;
+        if (nl != (size_t)r->N && nl != 2 * (size_t)r->N) {
+            st = clnscl_fail(CLNSCL_ESHAPE, "%s has %zu labels but %s has %zu rows (need N = %ld labels, or 2N)",
+                             o->init_labels, nl, o->init_embeddings, E.rows, r->N);
+            goto file_fail;
+        }
+        if (nl == 2 * (size_t)r->N)
+            for (long s = 0; s < r->N; s++)
+                if (lab[s] != lab[s + r->N]) {
+                    st = clnscl_fail(CLNSCL_ESHAPE, "%s: the two views of sample %ld have different labels (%d, %d)",
+                                     o->init_labels, s, (int)lab[s], (int)lab[s + r->N]);
+                    goto file_fail;
+                }
+        /* dense relabelling 0..C−1 in increasing label order */
+        int32_t maxl = 0;
+        for (long s = 0; s < r->N; s++) maxl = lab[s] > maxl ? lab[s] : maxl;
+        if (maxl > 100000000) {
+            st = clnscl_fail(CLNSCL_EINVAL, "%s: label %d is too large", o->init_labels, (int)maxl);
+            goto file_fail;
+        }
+        long *map = calloc((size_t)maxl + 1, sizeof *map);
+        r->labels = malloc((size_t)r->N * sizeof *r->labels);
+        if (!map || !r->labels) {
+            free(map);
+            st = clnscl_fail(CLNSCL_ENOMEM, "out of memory reading labels");
+            goto file_fail;
+        }
+        for (long s = 0; s < r->N; s++) map[lab[s]] = 1;
+        long C = 0;
+        for (long l = 0; l <= maxl; l++) map[l] = map[l] ? C++ : -1;
+        for (long s = 0; s < r->N; s++) r->labels[s] = (int32_t)map[lab[s]];
+        free(map);
+        r->C = C;
+        if (C < 2) {
+            st = clnscl_fail(CLNSCL_EINVAL, "%s: all samples have the same label (need >= 2 classes)", o->init_labels);
+            goto file_fail;
+        }
+        if (o->batch > r->N) {
+            st = clnscl_fail(CLNSCL_EINVAL, "--batch %ld exceeds the %ld samples of %s", o->batch, r->N,
+                             o->init_embeddings);
+            goto file_fail;
+        }
+        free(lab);
+        lab = NULL;
+        U = E.data;
+        E.data = NULL;
+        d = (long)E.cols;
+    file_fail:
+        free(lab);
+        clnscl_mat_free(&E);
+        if (st) {
+            free(U);
+            refset_free(r);
+            return st;
+        }
+    } else {
+        r->N = o->classes * o->per_class;
+        r->C = o->classes;
+        d = o->dim;
+        r->labels = malloc((size_t)r->N * sizeof *r->labels);
+        U = malloc((size_t)(2 * r->N) * (size_t)d * sizeof *U);
+        if (!r->labels || !U) {
+            free(U);
+            refset_free(r);
+            return clnscl_fail(CLNSCL_ENOMEM, "out of memory building the reference set");
+        }
+        for (long s = 0; s < r->N; s++) r->labels[s] = (int32_t)(s / o->per_class);
+        if (o->init == CLNSCL_SIM_INIT_RANDOM) {
+            /* §3.7: cosines of independent random unit vectors in R^d (normalised below) */
+            for (size_t k = 0; k < (size_t)(2 * r->N) * (size_t)d; k++) U[k] = clnscl_rng_normal(rng);
+        } else {
+            /* class means + sample noise + view noise, each N(0, σ² I/d) (mean norm ≈ 1) */
+            double *mu = malloc((size_t)r->C * (size_t)d * sizeof *mu), *xi = malloc((size_t)d * sizeof *xi);
+            if (!mu || !xi) {
+                free(mu);
+                free(xi);
+                free(U);
+                refset_free(r);
+                return clnscl_fail(CLNSCL_ENOMEM, "out of memory building the mixture");
+            }
+            double sd = 1.0 / sqrt((double)d);
+            for (size_t k = 0; k < (size_t)r->C * (size_t)d; k++) mu[k] = sd * clnscl_rng_normal(rng);
+            for (long s = 0; s < r->N; s++) {
+                const double *m = mu + (size_t)r->labels[s] * (size_t)d;
+                for (long k = 0; k < d; k++) xi[k] = m[k] + o->mix_sample * sd * clnscl_rng_normal(rng);
+                for (int v = 0; v < 2; v++) {
+                    double *u = U + (size_t)(s + v * r->N) * (size_t)d;
+                    for (long k = 0; k < d; k++) u[k] = xi[k] + o->mix_view * sd * clnscl_rng_normal(rng);
+                }
+            }
+            free(mu);
+            free(xi);
+        }
+    }
+    r->P = 2 * r->N;
+    r->counts = calloc((size_t)r->C, sizeof *r->counts);
+    r->S0 = alloc_matrix((size_t)r->P * (size_t)r->P);
+    if (!r->counts || !r->S0) {
+        free(U);
+        refset_free(r);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory: Σ_0 of %ld x %ld doubles", r->P, r->P);
+    }
+    for (long s = 0; s < r->N; s++) r->counts[r->labels[s]]++;
+    st = cosine_matrix(U, r->P, d, r->S0, o->init == CLNSCL_SIM_INIT_FILE ? o->init_embeddings : "initial vectors");
+    free(U);
+    if (st) refset_free(r);
+    return st;
+}
+
+/* ---- shared batch sequence -------------------------------------------------------------- */
+
+typedef struct {
+    clnscl_sim_sampling mode;
+    long N, C, B;
+    size_t *perm;      /* uniform: N; stratified: samples grouped by class */
+    long *start;       /* stratified: C + 1 offsets into perm              */
+    size_t *cls;       /* stratified: class order scratch (C)              */
+} sampler;
+
+static void sampler_free(sampler *s)
+{
+    free(s->perm);
+    free(s->start);
+    free(s->cls);
+}
+
+static int sampler_init(sampler *s, const clnscl_sim_opts *o, const refset *r)
+{
+    memset(s, 0, sizeof *s);
+    s->mode = o->sampling;
+    s->N = r->N;
+    s->C = r->C;
+    s->B = o->batch;
+    s->perm = malloc((size_t)r->N * sizeof *s->perm);
+    s->start = calloc((size_t)r->C + 1, sizeof *s->start);
+    s->cls = malloc((size_t)r->C * sizeof *s->cls);
+    if (!s->perm || !s->start || !s->cls) {
+        sampler_free(s);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (sampler)");
+    }
+    for (long c = 0; c < r->C; c++) s->start[c + 1] = s->start[c] + r->counts[c];
+    long *fill = calloc((size_t)r->C, sizeof *fill);
+    if (!fill) {
+        sampler_free(s);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (sampler)");
+    }
+    for (long i = 0; i < r->N; i++) {
+        if (s->mode == CLNSCL_SIM_SAMPLING_UNIFORM) s->perm[i] = (size_t)i;
+        else s->perm[s->start[r->labels[i]] + fill[r->labels[i]]++] = (size_t)i;
+    }
+    free(fill);
+    for (long c = 0; c < r->C; c++) s->cls[c] = (size_t)c;
+    if (s->mode == CLNSCL_SIM_SAMPLING_STRATIFIED) {
+        long q = s->B / s->C, need = q + (s->B % s->C ? 1 : 0);
+        for (long c = 0; c < r->C; c++)
+            if (r->counts[c] < need)
+                return sampler_free(s), clnscl_fail(CLNSCL_EINVAL,
+                                                     "stratified batches of %ld need %ld samples of every class; "
+                                                     "class %ld has %ld", s->B, need, c, r->counts[c]);
+    }
+    return CLNSCL_OK;
+}
+
+/* partial Fisher–Yates: the first k entries of a[0..n) become a uniform random k-subset */
+static void partial_shuffle(clnscl_rng *rng, size_t *a, size_t n, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        size_t j = i + (size_t)clnscl_rng_below(rng, n - i);
+        size_t t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* B distinct samples: uniform without replacement, or stratified (⌊B/C⌋ from every class plus one
+ * more from B mod C distinct random classes, each class without replacement). */
+static void sampler_draw(sampler *s, clnscl_rng *rng, long *out)
+{
+    if (s->mode == CLNSCL_SIM_SAMPLING_UNIFORM) {
+        partial_shuffle(rng, s->perm, (size_t)s->N, (size_t)s->B);
+        for (long j = 0; j < s->B; j++) out[j] = (long)s->perm[j];
+        qsort(out, (size_t)s->B, sizeof *out, cmp_long); /* ascending: memory locality only */
+        return;
+    }
+    long q = s->B / s->C, extra = s->B % s->C, k = 0;
+    partial_shuffle(rng, s->cls, (size_t)s->C, (size_t)extra);
+    for (long ci = 0; ci < s->C; ci++) {
+        long c = (long)s->cls[ci], take = q + (ci < extra ? 1 : 0);
+        if (!take) continue;
+        size_t *a = s->perm + s->start[c];
+        partial_shuffle(rng, a, (size_t)(s->start[c + 1] - s->start[c]), (size_t)take);
+        for (long j = 0; j < take; j++) out[k++] = (long)a[j];
+    }
+    qsort(out, (size_t)s->B, sizeof *out, cmp_long);
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static double fro_diff(const double *X, const double *Y, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * n, *y = Y + i * n;
+        double rs = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            double d = x[j] - y[j];
+            rs += d * d;
+        }
+        s += rs;
+    }
+    return sqrt(s);
+}
+
+/* Σ (X − Y)² over two gathered nv × nv blocks */
+static double block_d2(const double *X, const double *Y, size_t nn)
+{
+    double s = 0.0;
+    for (size_t k = 0; k < nn; k++) {
+        double d = X[k] - Y[k];
+        s += d * d;
+    }
+    return s;
+}
+
+/* X = Σ[V][V] (nv × nv) and back: the step works on a contiguous copy of the batch block */
+static void block_gather(const double *S, size_t ld, const clnscl_sim_batch *b, double *X)
+{
+    for (long i = 0; i < b->nv; i++) {
+        const double *row = S + (size_t)b->v[i] * ld;
+        double *x = X + (size_t)i * (size_t)b->nv;
+        for (long j = 0; j < b->nv; j++) x[j] = row[b->v[j]];
+    }
+}
+
+static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *b, const double *X)
+{
+    for (long i = 0; i < b->nv; i++) {
+        double *row = S + (size_t)b->v[i] * ld;
+        const double *x = X + (size_t)i * (size_t)b->nv;
+        for (long j = 0; j < b->nv; j++) row[b->v[j]] = x[j];
+    }
+}
+
+/* §3.3 on a gathered block X (nv × nv, positions as in the batch): X[i][j] −= η G[i][j] on the
+ * anchor rows, then clip to [−1,1], diagonal fixed at 1, optionally X ← (X+Xᵀ)/2 (the V × V block
+ * holds every entry that can have become asymmetric). */
+static void apply_update(double *X, long nv, long na, const double *G, double eta, int clip, int symmetrize)
+{
+    for (long i = 0; i < na; i++) {
+        double *row = X + (size_t)i * (size_t)nv;
+        const double *g = G + (size_t)i * (size_t)nv;
+        for (long j = 0; j < nv; j++) {
+            double x = row[j] - eta * g[j];
+            if (clip) x = x > 1.0 ? 1.0 : (x < -1.0 ? -1.0 : x);
+            row[j] = x;
+        }
+        row[i] = 1.0;
+    }
+    if (symmetrize)
+        for (long i = 0; i < nv; i++)
+            for (long j = i + 1; j < nv; j++) {
+                double *p = X + (size_t)i * (size_t)nv + (size_t)j, *q = X + (size_t)j * (size_t)nv + (size_t)i;
+                double m = 0.5 * (*p + *q);
+                *p = *q = m;
+            }
+}
+
+static int holds(double lhs, double bound)
+{
+    return !(lhs > bound + CHECK_REL * fabs(bound) + CHECK_ABS);
+}
+
+/* 1 − lhs/bound in [.., 1]; 1 when the bound is infinite or both are 0 */
+static double rel_slack(double lhs, double bound)
+{
+    if (!isfinite(bound)) return 1.0;
+    if (bound <= 0.0) return lhs <= 0.0 ? 1.0 : -INFINITY;
+    return 1.0 - lhs / bound;
+}
+
+static void note_violation(clnscl_sim_result *res, long *counter, const char *fmt, double a, double b, long step)
+{
+    (*counter)++;
+    res->violations++;
+    if (!res->violation_msg[0])
+        snprintf(res->violation_msg, sizeof res->violation_msg, fmt, step, a, b);
+}
+
+/* clnscl_bounds value as a double for comparisons (+inf when not representable) */
+static double bound_value(const clnscl_bound *b)
+{
+    return b->finite ? b->value : (b->log10 == -INFINITY ? 0.0 : INFINITY);
+}
+
+/* ---- one run ------------------------------------------------------------------------------ */
+
+typedef struct {
+    const clnscl_sim_opts *o;
+    const refset *ref;
+    clnscl_schedule sched;
+    long P, na;
+    double *S[3];          /* CL, NSCL, SCL                      */
+    double *G[3];          /* na × nv                            */
+    double *X[3];          /* gathered nv × nv batch blocks      */
+    clnscl_sim_batch b;    /* the batch (point indices)          */
+    clnscl_sim_batch lb;   /* the same batch on the block (v = 0..nv−1) */
+    long *samples;
+    double D2;             /* ‖Σ^CL − Σ^NSCL‖²_F (incremental)   */
+    double S_eta, S_comp;  /* Σ η (Neumaier)                     */
+    double log_W;          /* ln Σ_t η_t Π_{s>t} (1 + η_s/(2τ²|A|)) */
+    double f_max, f_batch, eta_last, lemma7_lhs;
+    double lemma7_slack, rec_slack;
+} run_state;
+
+/* The non-symmetrised step on the gathered blocks in one pass: ‖G^CL − G^NSCL‖²_F, the
+ * block's ‖X^CL − X^NSCL‖² before and after, and X ← clip(X − η G) with unit diagonal (§3.3). */
+static void fused_update(run_state *rs, int nruns, double eta, int clip, double *lhs2, double *before,
+                         double *after)
+{
+    const long nv = rs->b.nv, na = rs->b.na;
+    double l2 = 0.0, d0 = 0.0, d1 = 0.0;
+    for (long i = 0; i < nv; i++) {
+        double *x0 = rs->X[0] + (size_t)i * (size_t)nv, *x1 = rs->X[1] + (size_t)i * (size_t)nv;
+        if (i >= na) { /* rows that are not anchors do not move */
+            for (long j = 0; j < nv; j++) {
+                double d = x0[j] - x1[j];
+                d0 += d * d;
+            }
+            continue;
+        }
+        const double *g0 = rs->G[0] + (size_t)i * (size_t)nv, *g1 = rs->G[1] + (size_t)i * (size_t)nv;
+        double rl = 0.0, rb = 0.0, ra = 0.0;
+        for (long j = 0; j < nv; j++) {
+            double dg = g0[j] - g1[j], db = x0[j] - x1[j];
+            rl += dg * dg;
+            rb += db * db;
+            double a = x0[j] - eta * g0[j], c = x1[j] - eta * g1[j];
+            if (clip) {
+                a = a > 1.0 ? 1.0 : (a < -1.0 ? -1.0 : a);
+                c = c > 1.0 ? 1.0 : (c < -1.0 ? -1.0 : c);
+            }
+            x0[j] = a;
+            x1[j] = c;
+        }
+        x0[i] = x1[i] = 1.0;
+        for (long j = 0; j < nv; j++) {
+            double d = x0[j] - x1[j];
+            ra += d * d;
+        }
+        l2 += rl;
+        d0 += rb;
+        d1 += ra;
+    }
+    /* rows ≥ na are unchanged: their contribution is the same before and after */
+    for (long i = na; i < nv; i++) {
+        const double *x0 = rs->X[0] + (size_t)i * (size_t)nv, *x1 = rs->X[1] + (size_t)i * (size_t)nv;
+        for (long j = 0; j < nv; j++) {
+            double d = x0[j] - x1[j];
+            d1 += d * d;
+        }
+    }
+    for (int k = 2; k < nruns; k++) apply_update(rs->X[k], nv, na, rs->G[k], eta, clip, 0);
+    *lhs2 = l2;
+    *before = d0;
+    *after = d1;
+}
+
+/* ln(e^x + e^y) */
+static double log_add(double x, double y)
+{
+    if (x == -INFINITY) return y;
+    if (y == -INFINITY) return x;
+    double m = x > y ? x : y;
+    return m + log1p(exp(-fabs(x - y)));
+}
+
+static int cor_bound(int which, const clnscl_bound *gap, const double *S, size_t n, clnscl_bound *q,
+                     clnscl_bound *lower)
+{
+    if (which == 1) {
+        double kn;
+        int st = clnscl_gram_centered_norm(S, n, &kn);
+        if (st) return st;
+        return clnscl_bounds_corollary1(gap, kn, q, lower);
+    }
+    double norm;
+    int st = clnscl_rdm_centered_norm(S, n, &norm);
+    if (st) return st;
+    double M = (double)n * (double)(n - 1) / 2.0;
+    return clnscl_bounds_corollary2(gap, norm / sqrt(M), M, q, lower);
+}
+
+static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *res, clnscl_sim_row *row)
+{
+    const clnscl_sim_opts *o = rs->o;
+    const size_t n = (size_t)rs->P;
+    int st;
+    memset(row, 0, sizeof *row);
+    row->repeat = repeat;
+    row->step = step;
+    row->eta = rs->eta_last;
+    row->eta_sum = rs->S_eta + rs->S_comp;
+    row->f_batch = rs->f_batch;
+    row->f_max = rs->f_max;
+    double log_delta;
+    if ((st = clnscl_bounds_log_delta(rs->f_max, o->tau, &log_delta))) return st;
+    row->log10_delta_emp = log_delta / M_LN10;
+    double gap = fro_diff(rs->S[0], rs->S[1], n);
+    rs->D2 = gap * gap; /* exact resynchronisation of the incremental D_t */
+    row->gap_fro = gap;
+    /* §4.4 unrolled with Δ_emp: D_t ≤ Δ_emp/(τ√|A|) · W_t */
+    double ln_rec = log_delta - log(o->tau) - 0.5 * log((double)rs->na) + rs->log_W;
+    if (isnan(ln_rec)) ln_rec = -INFINITY;
+    if ((st = clnscl_bounds_from_log(ln_rec, &row->bound_recurrence))) return st;
+    if ((st = clnscl_bounds_theorem1(log_delta, o->tau, rs->na, row->eta_sum, &row->bound_theorem1))) return st;
+    if (!holds(gap, bound_value(&row->bound_recurrence)))
+        note_violation(res, &res->viol_theorem1, "step %ld: gap %.6g exceeds the unrolled recurrence bound %.6g", gap,
+                       bound_value(&row->bound_recurrence), step);
+    if (!holds(gap, bound_value(&row->bound_theorem1)))
+        note_violation(res, &res->viol_theorem1, "step %ld: gap %.6g exceeds the Theorem 1 bound %.6g", gap,
+                       bound_value(&row->bound_theorem1), step);
+    /* Corollary 1 (§4.6) and 2 (§4.7): measured ρ, r, then ρ, r bounded through Theorem 1 */
+    clnscl_bound lb, q;
+    if ((st = clnscl_cka_gram(rs->S[0], rs->S[1], n, &row->cka))) return st;
+    if ((st = clnscl_cka_rho(rs->S[0], rs->S[1], n, &row->rho))) return st;
+    if ((st = clnscl_bounds_cka_lower(row->rho, &lb))) return st;
+    row->cka_lower = lb.value;
+    if ((st = cor_bound(1, &row->bound_theorem1, rs->S[0], n, &q, &lb))) return st;
+    row->cka_lower_thm1 = lb.value;
+    if (!holds(row->rho, bound_value(&q)))
+        note_violation(res, &res->viol_cor1, "step %ld: rho %.6g exceeds its Theorem-1 bound %.6g", row->rho,
+                       bound_value(&q), step);
+    if (!holds(row->cka_lower, row->cka))
+        note_violation(res, &res->viol_cor1, "step %ld: CKA lower bound %.6g exceeds CKA %.6g", row->cka_lower, row->cka,
+                       step);
+    if ((st = clnscl_rsa_sim(rs->S[0], rs->S[1], n, &row->rsa))) return st;
+    if ((st = clnscl_rsa_r(rs->S[0], rs->S[1], n, &row->r))) return st;
+    if ((st = clnscl_bounds_rsa_lower(row->r, &lb))) return st;
+    row->rsa_lower = lb.value;
+    if ((st = cor_bound(2, &row->bound_theorem1, rs->S[0], n, &q, &lb))) return st;
+    row->rsa_lower_thm1 = lb.value;
+    if (!holds(row->r, bound_value(&q)))
+        note_violation(res, &res->viol_cor2, "step %ld: r %.6g exceeds its Theorem-1 bound %.6g", row->r, bound_value(&q),
+                       step);
+    if (!holds(row->rsa_lower, row->rsa))
+        note_violation(res, &res->viol_cor2, "step %ld: RSA lower bound %.6g exceeds RSA %.6g", row->rsa_lower, row->rsa,
+                       step);
+    if (o->scl) {
+        double rho, r;
+        row->has_scl = 1;
+        row->gap_fro_scl = fro_diff(rs->S[0], rs->S[2], n);
+        if ((st = clnscl_cka_gram(rs->S[0], rs->S[2], n, &row->cka_scl))) return st;
+        if ((st = clnscl_cka_rho(rs->S[0], rs->S[2], n, &rho))) return st;
+        if ((st = clnscl_bounds_cka_lower(rho, &lb))) return st;
+        row->cka_lower_scl = lb.value;
+        if (!holds(row->cka_lower_scl, row->cka_scl))
+            note_violation(res, &res->viol_cor1, "step %ld: CKA(CL,SCL) lower bound %.6g exceeds CKA %.6g",
+                           row->cka_lower_scl, row->cka_scl, step);
+        if ((st = clnscl_rsa_sim(rs->S[0], rs->S[2], n, &row->rsa_scl))) return st;
+        if ((st = clnscl_rsa_r(rs->S[0], rs->S[2], n, &r))) return st;
+        if ((st = clnscl_bounds_rsa_lower(r, &lb))) return st;
+        row->rsa_lower_scl = lb.value;
+        if (!holds(row->rsa_lower_scl, row->rsa_scl))
+            note_violation(res, &res->viol_cor2, "step %ld: RSA(CL,SCL) lower bound %.6g exceeds RSA %.6g",
+                           row->rsa_lower_scl, row->rsa_scl, step);
+    }
+    row->lemma7_lhs = rs->lemma7_lhs;
+    row->lemma7_slack = rs->lemma7_slack;
+    row->recurrence_slack = rs->rec_slack;
+    row->violations = res->violations;
+    rs->lemma7_slack = rs->rec_slack = 1.0;
+    return CLNSCL_OK;
+}
+
+static void run_free(run_state *rs)
+{
+    for (int k = 0; k < 3; k++) {
+        free(rs->S[k]);
+        free(rs->G[k]);
+        free(rs->X[k]);
+    }
+    free(rs->lb.v);
+    free(rs->b.v);
+    free(rs->b.y);
+    free(rs->samples);
+}
+
+int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_fn row_fn, void *ctx,
+                   clnscl_sim_result *res)
+{
+    int st = clnscl_sim_opts_check(o);
+    if (st) return st;
+    memset(res, 0, sizeof *res);
+    clnscl_rng root, rng_init, rng_batch;
+    clnscl_rng_seed(&root, o->seed + (uint64_t)repeat_index);
+    rng_init = clnscl_rng_split(&root);
+    rng_batch = clnscl_rng_split(&root);
+
+    refset ref;
+    if ((st = refset_build(o, &rng_init, &ref))) return st;
+    sampler smp;
+    if ((st = sampler_init(&smp, o, &ref))) {
+        refset_free(&ref);
+        return st;
+    }
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.o = o;
+    rs.ref = &ref;
+    rs.P = ref.P;
+    rs.na = o->anchors == CLNSCL_SIM_ANCHORS_VIEWS ? 2 * o->batch : o->batch;
+    clnscl_sim_opts_schedule(o, ref.N, &rs.sched);
+    if ((st = clnscl_schedule_check(&rs.sched))) goto done;
+    const int nruns = o->scl ? 3 : 2;
+    const size_t PP = (size_t)ref.P * (size_t)ref.P, nv = 2 * (size_t)o->batch;
+    for (int k = 0; k < nruns; k++) {
+        rs.S[k] = k ? alloc_matrix(PP) : ref.S0; /* run 0 takes Σ_0's storage */
+        if (!k) ref.S0 = NULL;
+        rs.G[k] = malloc((size_t)rs.na * nv * sizeof(double));
+        rs.X[k] = malloc(nv * nv * sizeof(double));
+        if (!rs.S[k] || !rs.G[k] || !rs.X[k]) {
+            st = clnscl_fail(CLNSCL_ENOMEM, "out of memory: %d matrices of %ld x %ld doubles", nruns, ref.P, ref.P);
+            goto done;
+        }
+        if (k) memcpy(rs.S[k], rs.S[0], PP * sizeof(double)); /* shared initialisation Σ_0 */
+    }
+    rs.b.v = malloc(nv * sizeof *rs.b.v);
+    rs.b.y = malloc(nv * sizeof *rs.b.y);
+    rs.lb.v = malloc(nv * sizeof *rs.lb.v);
+    rs.samples = malloc((size_t)o->batch * sizeof *rs.samples);
+    if (!rs.b.v || !rs.b.y || !rs.lb.v || !rs.samples) {
+        st = clnscl_fail(CLNSCL_ENOMEM, "out of memory (batch)");
+        goto done;
+    }
+    res->N = ref.N;
+    res->points = ref.P;
+    res->anchors = rs.na;
+    res->C = ref.C;
+    long n_max, total, classes;
+    if ((st = clnscl_bounds_pi_from_counts(ref.counts, ref.C, &res->pi_max, &n_max, &total, &classes))) goto done;
+    if ((st = clnscl_bounds_epsilon(o->steps, o->batch, o->delta, &res->epsilon))) goto done;
+
+    const long T = o->steps;
+    const long log_every = o->log_every > 0 ? o->log_every : (T >= 100 ? T / 100 : 1);
+    const double tau = o->tau, lip = 1.0 / (2.0 * tau * tau * (double)rs.na);
+    rs.log_W = -INFINITY;
+    rs.lemma7_slack = rs.rec_slack = 1.0;
+    rs.lemma7_lhs = 0.0;
+    clnscl_sim_row row;
+    if ((st = make_row(&rs, repeat_index, 0, res, &row))) goto done;
+    if (row_fn && (st = row_fn(&row, ctx))) goto done;
+    res->final = row;
+    for (long t = 0; t < T; t++) {
+        const double eta = clnscl_schedule_eta(&rs.sched, t);
+        sampler_draw(&smp, &rng_batch, rs.samples);
+        clnscl_sim_batch_fill(&rs.b, rs.samples, o->batch, ref.N, ref.labels, o->anchors);
+        rs.lb.B = rs.b.B;
+        rs.lb.nv = rs.b.nv;
+        rs.lb.na = rs.b.na;
+        rs.lb.y = rs.b.y;
+        for (long j = 0; j < rs.b.nv; j++) rs.lb.v[j] = j;
+        static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
+        for (int k = 0; k < nruns; k++) {
+            block_gather(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
+            if ((st = clnscl_sim_grad(rs.X[k], nv, &rs.lb, losses[k], o->form, tau, rs.G[k], NULL))) {
+                char msg[512];
+                snprintf(msg, sizeof msg, "step %ld: %s", t, clnscl_last_error());
+                clnscl_fail(st, "%s", msg);
+                goto done;
+            }
+        }
+        /* batch composition (§4.2) and Δ_t = 2e^{2/τ} f_t/(1−f_t) */
+        const double f = clnscl_sim_same_class_fraction(&rs.b, o->form);
+        rs.f_batch = f;
+        if (f > rs.f_max) rs.f_max = f;
+        double log_dt;
+        if ((st = clnscl_bounds_log_delta(f, tau, &log_dt))) goto done;
+        const double Dt = exp(log_dt);
+        /* Lemma 7 (§4.3): ‖G^CL − G^NSCL‖_F ≤ Δ_t/(τ√|A|) + ‖Σ^CL − Σ^NSCL‖_F/(2τ²|A|);
+         * then the update (§3.3) and the incremental D_{t+1}, fused in one pass over the block */
+        double lhs2 = 0.0, before = 0.0, after = 0.0;
+        if (o->symmetrize) {
+            for (size_t k = 0; k < (size_t)rs.na * nv; k++) {
+                double d = rs.G[0][k] - rs.G[1][k];
+                lhs2 += d * d;
+            }
+            before = block_d2(rs.X[0], rs.X[1], nv * nv);
+            for (int k = 0; k < nruns; k++) apply_update(rs.X[k], rs.b.nv, rs.b.na, rs.G[k], eta, o->clip, 1);
+            after = block_d2(rs.X[0], rs.X[1], nv * nv);
+        } else {
+            fused_update(&rs, nruns, eta, o->clip, &lhs2, &before, &after);
+        }
+        for (int k = 0; k < nruns; k++) block_scatter(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
+        const double lhs = sqrt(lhs2), D_t = sqrt(rs.D2 > 0 ? rs.D2 : 0.0);
+        const double b7 = clnscl_bounds_lemma7(Dt, tau, rs.na, D_t);
+        rs.lemma7_lhs = lhs;
+        double sl = rel_slack(lhs, b7);
+        if (sl < rs.lemma7_slack) rs.lemma7_slack = sl;
+        if (!holds(lhs, b7))
+            note_violation(res, &res->viol_lemma7, "step %ld: Lemma 7 fails: ||G_CL - G_NSCL|| = %.6g > bound %.6g", lhs,
+                           b7, t);
+        rs.D2 = rs.D2 - before + after;
+        if (rs.D2 < 0) rs.D2 = 0;
+        /* drift recurrence (§4.4) with this step's Δ_t */
+        const double D_next = sqrt(rs.D2), brec = clnscl_bounds_recurrence_step(D_t, eta, Dt, tau, rs.na);
+        sl = rel_slack(D_next, brec);
+        if (sl < rs.rec_slack) rs.rec_slack = sl;
+        if (!holds(D_next, brec))
+            note_violation(res, &res->viol_recurrence, "step %ld: recurrence fails: D_{t+1} = %.6g > bound %.6g", D_next,
+                           brec, t);
+        /* S_η (Neumaier) and W_{t+1} = (1 + η_t/(2τ²|A|)) W_t + η_t in log space */
+        {
+            double u = rs.S_eta + eta;
+            rs.S_comp += fabs(rs.S_eta) >= eta ? (rs.S_eta - u) + eta : (eta - u) + rs.S_eta;
+            rs.S_eta = u;
+        }
+        rs.log_W = log_add(log1p(eta * lip) + rs.log_W, eta > 0 ? log(eta) : -INFINITY);
+        rs.eta_last = eta;
+        if (o->strict && res->violations) {
+            res->stopped = 1;
+            if ((st = make_row(&rs, repeat_index, t + 1, res, &row))) goto done;
+            if (row_fn && (st = row_fn(&row, ctx))) goto done;
+            res->final = row;
+            break;
+        }
+        if ((t + 1) % log_every == 0 || t + 1 == T) {
+            if ((st = make_row(&rs, repeat_index, t + 1, res, &row))) goto done;
+            if (row_fn && (st = row_fn(&row, ctx))) goto done;
+            res->final = row;
+            if (o->strict && res->violations) {
+                res->stopped = 1;
+                break;
+            }
+        }
+    }
+    /* Theorem 1 with Δ_{π,δ} (§4.2, §4.5) and Corollary 3's event, for --repeat */
+    {
+        double p = res->pi_max + res->epsilon;
+        res->batch_event_held = res->final.f_max <= p;
+        if (p < 1.0) {
+            double ld;
+            if ((st = clnscl_bounds_log_delta(p, tau, &ld))) goto done;
+            if ((st = clnscl_bounds_theorem1(ld, tau, rs.na, res->final.eta_sum, &res->bound_theorem1_pi))) goto done;
+            res->theorem1_pi_held = holds(res->final.gap_fro, bound_value(&res->bound_theorem1_pi));
+        } else {
+            res->bound_theorem1_pi.log10 = INFINITY;
+            res->bound_theorem1_pi.vacuous = 1;
+            res->theorem1_pi_held = 1;
+        }
+    }
+done:
+    run_free(&rs);
+    sampler_free(&smp);
+    refset_free(&ref);
+    return st;
+}
