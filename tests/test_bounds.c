@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include "clnscl/bounds.h"
+#include "clnscl/io.h"
 #include "clnscl/metrics.h"
 #include "clnscl/rng.h"
 #include "clnscl/status.h"
@@ -508,6 +509,45 @@ static void test_eval(void)
     CHECK_STATUS(clnscl_bounds_eval(&p, &r), CLNSCL_EINVAL);
 }
 
+/* tests/fixtures/bounds_ref.csv: the formulas evaluated directly in 60-digit decimal arithmetic
+ * (gen_bounds.py), including τ = 0.05 where the bounds overflow double. */
+static void test_fixture(void)
+{
+    clnscl_mat m = {0};
+    CHECK_STATUS(clnscl_csv_read(CLNSCL_FIXTURES "/bounds_ref.csv", &m), CLNSCL_OK);
+    CHECK(m.rows == 51 && m.cols == 21);
+    for (size_t i = 0; i < m.rows && m.cols == 21; i++) {
+        const double *r = m.data + i * m.cols;
+        clnscl_bounds_params p;
+        clnscl_bounds_report o;
+        clnscl_bounds_params_init(&p);
+        p.pi_max = r[0];
+        p.tau = r[1];
+        p.batch = (long)r[2];
+        p.sched.steps = (long)r[3];
+        p.delta = r[4];
+        p.sched.kind = r[5] ? CLNSCL_SCHED_COSINE : CLNSCL_SCHED_CONSTANT;
+        p.sched.base = r[6];
+        p.sched.steps_per_epoch = (long)r[7];
+        p.sched.warmup_epochs = (long)r[8];
+        p.sched.scale = (clnscl_scale_rule)(int)r[9];
+        p.sched.ref_batch = (long)r[10];
+        p.beta = r[11];
+        p.grad_bound = r[12];
+        CHECK_STATUS(clnscl_bounds_eval(&p, &o), CLNSCL_OK);
+        CHECK(o.valid);
+        CHECK_CLOSE(o.epsilon, r[13], 1e-14, 0);
+        CHECK_CLOSE(o.Delta.log10, r[14], 1e-13, 1e-14);
+        CHECK_CLOSE(log10(o.eta_sum), r[15], 1e-13, 1e-14);
+        CHECK_CLOSE(o.theorem1.log10, r[16], 1e-13, 1e-13);
+        CHECK_CLOSE(o.recurrence.log10, r[17], 1e-12, 1e-12);
+        CHECK_CLOSE(o.theorem2.log10, r[18], 1e-13, 1e-13);
+        CHECK_CLOSE(o.theorem2_unrolled.log10, r[19], 1e-12, 1e-12);
+        CHECK_CLOSE(o.loss_gap.log10, r[20], 1e-13, 1e-14);
+    }
+    clnscl_mat_free(&m);
+}
+
 int main(void)
 {
     clnscl_gsl_quiet();
@@ -521,5 +561,6 @@ int main(void)
     test_corollary_property();
     test_theorem2_lossgap();
     test_eval();
+    test_fixture();
     return check_report();
 }
