@@ -1,13 +1,11 @@
 /* cli/main.c — the `clnscl` binary: dispatch to subcommands. */
 #include "cli.h"
 
+#include "clnscl/nn.h"
 #include "clnscl/status.h"
 
-#include <cblas.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #ifndef CLNSCL_VERSION
 #define CLNSCL_VERSION "0.0.0"
@@ -37,32 +35,9 @@ static void usage(FILE *f)
     fprintf(f, "\noptions:\n  -h, --help     this help\n  --version      print the version\n");
 }
 
-/* OpenBLAS 0.3.21 does not recognise recent Xeons (e.g. Sapphire Rapids) and falls back
- * to its SSE3 "Prescott" kernels, 2-3x slower on the training sgemms. The core type is
- * read once when the library loads, so if that happened on a CPU with AVX-512 or AVX2,
- * re-execute once with OPENBLAS_CORETYPE set (an explicit user setting is left alone). */
-static void openblas_fix_coretype(char **argv)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (getenv("OPENBLAS_CORETYPE")) return;
-    const char *core = openblas_get_corename();
-    if (!core || strcmp(core, "Prescott") != 0) return;
-    const char *want = NULL;
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-        want = "SkylakeX";
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        want = "Haswell";
-    if (!want || setenv("OPENBLAS_CORETYPE", want, 1) != 0) return;
-    execv("/proc/self/exe", argv); /* returns only on failure: carry on with Prescott */
-#else
-    (void)argv;
-#endif
-}
-
 int main(int argc, char **argv)
 {
-    openblas_fix_coretype(argv);
+    clnscl_nn_openblas_coretype(argv); /* may re-execute once, see nn.h */
     clnscl_gsl_quiet();
     if (argc < 2) {
         usage(stderr);

@@ -4,7 +4,9 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Element-wise loops run in fixed blocks of VB floats, loads first, so that -O2's
  * straight-line (SLP) vectoriser turns them into branch-free SIMD code (outputs
@@ -460,4 +462,25 @@ void clnscl_nn_l2norm_backward(float *dinp, const float *dout, const float *out,
             for (int j = 0; j < D; j++) di[j] += (float)(d[j] / CLNSCL_L2_EPS);
         }
     }
+}
+
+/* ---- OpenBLAS kernel selection (nn.h) --------------------------------------------------- */
+
+void clnscl_nn_openblas_coretype(char **argv)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (getenv("OPENBLAS_CORETYPE")) return;
+    const char *core = openblas_get_corename();
+    if (!core || strcmp(core, "Prescott") != 0) return;
+    const char *want = NULL;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        want = "SkylakeX";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        want = "Haswell";
+    if (!want || setenv("OPENBLAS_CORETYPE", want, 1) != 0) return;
+    execv("/proc/self/exe", argv); /* returns only on failure: carry on with Prescott */
+#else
+    (void)argv;
+#endif
 }

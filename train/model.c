@@ -47,7 +47,7 @@ clnscl_model_config clnscl_model_config_default(clnscl_encoder_kind kind, int in
     c.in_h = in_h;
     c.in_w = in_w;
     if (kind == CLNSCL_ENC_MLP) {
-        c.n_enc = 2; c.enc[0] = 512; c.enc[1] = 256;
+        c.n_enc = 2; c.enc[0] = 256; c.enc[1] = 256;
         c.proj_hidden = 256; c.proj_dim = 64;
     } else {
         c.n_enc = 3; c.enc[0] = 16; c.enc[1] = 32; c.enc[2] = 64;

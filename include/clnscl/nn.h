@@ -104,4 +104,14 @@ void clnscl_nn_l2norm_forward(float *out, float *norm, const float *inp, int M, 
 void clnscl_nn_l2norm_backward(float *dinp, const float *dout, const float *out,
                                const float *inp, const float *norm, int M, int D);
 
+/* ---- OpenBLAS kernel selection ----------------------------------------------------
+ * OpenBLAS 0.3.21 does not recognise recent Xeons (e.g. Sapphire Rapids) and falls
+ * back to its SSE3 "Prescott" kernels, 2-3x slower on the training sgemms. The core
+ * type is read once when the library loads, so when that happened on a CPU with
+ * AVX-512 (F/BW/DQ/VL) or AVX2+FMA this re-executes the program (/proc/self/exe,
+ * argv) once with OPENBLAS_CORETYPE=SkylakeX or Haswell. It returns (doing nothing)
+ * if OPENBLAS_CORETYPE is already set, the detection worked, or exec fails.
+ * Call it first thing in main (cli/main.c, bench/). */
+void clnscl_nn_openblas_coretype(char **argv);
+
 #endif
