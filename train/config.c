@@ -175,7 +175,7 @@ int clnscl_train_opts_get(const clnscl_train_opts *o, const char *name, char *bu
     switch (d->kind) {
     case K_STR: n = snprintf(buf, len, "%s", p); break;
     case K_LONG: n = snprintf(buf, len, "%ld", *(const long *)p); break;
-    case K_DBL: n = snprintf(buf, len, "%.17g", *(const double *)p); break;
+    case K_DBL: n = clnscl_fmt_double(buf, len, *(const double *)p); break;
     case K_BOOL: n = snprintf(buf, len, "%d", *(const int *)p); break;
     }
     if (n < 0 || (size_t)n >= len) return clnscl_fail(CLNSCL_EINVAL, "buffer too small for --%s", d->name);
@@ -190,6 +190,16 @@ int clnscl_train_opt_info(size_t i, const char **name, const char **kind, const 
     *kind = kinds[table[i].kind];
     *help = table[i].help;
     return 1;
+}
+
+int clnscl_fmt_double(char *buf, size_t len, double v)
+{
+    int n = 0;
+    for (int prec = 1; prec <= 17; prec++) {
+        n = snprintf(buf, len, "%.*g", prec, v);
+        if (n < 0 || (size_t)n >= len || strtod(buf, NULL) == v) break;
+    }
+    return n;
 }
 
 /* ---- INI ------------------------------------------------------------------------ */
@@ -239,16 +249,9 @@ int clnscl_train_opts_to_json(const clnscl_train_opts *o, char **json)
         switch (d->kind) {
         case K_STR: v = cJSON_CreateString(p); break;
         case K_LONG: v = cJSON_CreateNumber((double)*(const long *)p); break;
-        case K_DBL: { /* cJSON prints %.15g: use the shortest exact (%.17g) text */
+        case K_DBL: { /* cJSON prints %.15g: use the shortest exact text */
             char num[40];
-            snprintf(num, sizeof num, "%.17g", *(const double *)p);
-            char *e;
-            double back = strtod(num, &e);
-            for (int prec = 1; prec <= 17; prec++) {
-                snprintf(num, sizeof num, "%.*g", prec, *(const double *)p);
-                back = strtod(num, &e);
-                if (back == *(const double *)p) break;
-            }
+            clnscl_fmt_double(num, sizeof num, *(const double *)p);
             v = cJSON_CreateRaw(num);
             break;
         }

@@ -92,6 +92,9 @@ int clnscl_train_opt_info(size_t i, const char **name, const char **kind, const 
 /* Current value of option `name` as text into buf. */
 int clnscl_train_opts_get(const clnscl_train_opts *o, const char *name, char *buf, size_t len);
 
+/* Shortest "%.Ng" text that reads back as exactly v (N ≤ 17); snprintf's return. */
+int clnscl_fmt_double(char *buf, size_t len, double v);
+
 /* Parse "a,b,c" of non-negative integers (strictly increasing when `increasing`). */
 int clnscl_parse_long_list(const char *s, long *out, size_t cap, size_t *n, int increasing);
 
