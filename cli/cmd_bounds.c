@@ -376,6 +376,8 @@ static int build(const opts *o, const double *v, clnscl_bounds_params *p, derive
         if (isnan(v[P_EPOCHS]) || isnan(v[P_DATASET_SIZE]))
             return cli_error("--accounting epochs needs --epochs E and --dataset-size N");
         if (v[P_EPOCHS] < 1) return cli_error("--epochs must be >= 1 (got %g)", v[P_EPOCHS]);
+        if (s->steps_per_epoch)
+            return cli_error("--accounting epochs sets the steps per epoch to floor(N/B); drop spe= from --schedule");
         if (s->dataset_size < p->batch)
             return cli_error("--dataset-size N = %ld is smaller than the batch B = %ld", s->dataset_size, p->batch);
         s->epochs = (long)v[P_EPOCHS];

@@ -163,6 +163,7 @@ expect_fail --classes 10 --tau 1 --batch 2 --steps 1000000000000 --schedule cosi
 expect_fail --classes 10 $R --lr-scale cubic
 expect_fail --classes 10 $R --accounting epochs --epochs 3 --dataset-size 5000    # --steps and epochs
 expect_fail --classes 10 --tau 1 --batch 1024 --eta 0.01 --delta 0.05 --accounting epochs --epochs 3 --dataset-size 100
+expect_fail --classes 10 --tau 1 --batch 256 --delta 0.05 --accounting epochs --epochs 3 --dataset-size 5000 --schedule cosine:eta=1,spe=5
 expect_fail --classes 10 $R --sweep tau=1,0                                       # tau flag and sweep
 expect_fail --classes 10 --batch 1024 --steps 1000 --eta 0.01 --delta 0.05 --sweep tau=1,-2
 expect_fail --classes 10 $R --sweep nonsense=1,2
