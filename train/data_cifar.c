@@ -42,6 +42,8 @@ static int cifar_append(const char *path, int label_bytes, int label_index, int 
         fclose(f);
         return clnscl_fail(CLNSCL_ENOMEM, "%s: cannot allocate %zu images", path, n0 + m);
     }
+    float lut[256];   /* byte → [0,1], exactly (float)k / 255 */
+    for (int k = 0; k < 256; k++) lut[k] = (float)k / 255.0f;
     for (size_t i = 0; i < m;) {
         size_t chunk = m - i < 256 ? m - i : 256;
         if (fread(buf, rec, chunk, f) != chunk) {
@@ -61,7 +63,7 @@ static int cifar_append(const char *path, int label_bytes, int label_index, int 
             out->y[n0 + i + r] = lab;
             float *dst = out->x + (n0 + i + r) * CIFAR_PIXELS;
             const unsigned char *src = p + label_bytes;
-            for (int k = 0; k < CIFAR_PIXELS; k++) dst[k] = (float)src[k] / 255.0f;
+            for (int k = 0; k < CIFAR_PIXELS; k++) dst[k] = lut[src[k]];
         }
         i += chunk;
     }

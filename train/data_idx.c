@@ -120,7 +120,6 @@ int clnscl_idx_read(const char *images_path, const char *labels_path, int num_cl
     if (num_classes < 1 || num_classes > 256)
         return clnscl_fail(CLNSCL_EINVAL, "IDX reader: num_classes %d outside [1, 256]",
                            num_classes);
-    unsigned char *raw = NULL;
     uint32_t dims[3], ldim[1];
     int s;
     gzFile g = gz_open(images_path);
@@ -133,57 +132,53 @@ int clnscl_idx_read(const char *images_path, const char *labels_path, int num_cl
                            images_path, dims[0], dims[1], dims[2]);
     }
     size_t n = dims[0], hw = (size_t)dims[1] * dims[2];
-    size_t bytes = n * hw;
-    raw = malloc(bytes);
-    if (!raw) {
+    size_t bytes = n * hw, chunk = (size_t)1 << 18;
+    out->x = malloc(bytes * sizeof(float));
+    out->y = malloc(n * sizeof(int32_t));
+    unsigned char *buf = malloc(chunk > n ? chunk : n);   /* pixel chunks, then labels */
+    if (!out->x || !out->y || !buf) {
         gzclose(g);
-        return clnscl_fail(CLNSCL_ENOMEM, "%s: cannot allocate %zu bytes", images_path, bytes);
+        free(buf);
+        clnscl_dataset_free(out);
+        return clnscl_fail(CLNSCL_ENOMEM, "%s: cannot allocate %zu images", images_path, n);
     }
-    s = gz_read_exact(g, images_path, raw, bytes, "image data (size disagrees with header)");
+    /* decompress in chunks straight into floats: byte k → exactly (float)k / 255 */
+    float lut[256];
+    for (int k = 0; k < 256; k++) lut[k] = (float)k / 255.0f;
+    for (size_t done = 0; !s && done < bytes; done += chunk) {
+        size_t m = bytes - done < chunk ? bytes - done : chunk;
+        s = gz_read_exact(g, images_path, buf, m, "image data (size disagrees with header)");
+        for (size_t i = 0; !s && i < m; i++) out->x[done + i] = lut[buf[i]];
+    }
     if (!s) s = gz_expect_eof(g, images_path, 16 + bytes);
     gzclose(g);
-    if (s) { free(raw); return s; }
 
     /* labels */
-    g = gz_open(labels_path);
-    if (!g) { free(raw); return CLNSCL_EIO; }
-    s = idx_header(g, labels_path, 1, ldim);
-    if (!s && ldim[0] != n) {
-        s = clnscl_fail(CLNSCL_ESHAPE, "%s has %u labels but %s has %zu images", labels_path,
-                        ldim[0], images_path, n);
-    }
-    unsigned char *lab = NULL;
     if (!s) {
-        lab = malloc(n);
-        if (!lab) s = clnscl_fail(CLNSCL_ENOMEM, "cannot allocate %zu labels", n);
-    }
-    if (!s) s = gz_read_exact(g, labels_path, lab, n, "label data (size disagrees with header)");
-    if (!s) s = gz_expect_eof(g, labels_path, 8 + n);
-    gzclose(g);
-    if (!s) {
-        for (size_t i = 0; i < n; i++)
-            if (lab[i] >= num_classes) {
-                s = clnscl_fail(CLNSCL_EFORMAT, "%s: label %d at index %zu is out of range "
-                                "[0, %d)", labels_path, lab[i], i, num_classes);
-                break;
-            }
+        g = gz_open(labels_path);
+        if (!g) s = CLNSCL_EIO;
     }
     if (!s) {
-        out->x = malloc(bytes * sizeof(float));
-        out->y = malloc(n * sizeof(int32_t));
-        if (!out->x || !out->y)
-            s = clnscl_fail(CLNSCL_ENOMEM, "cannot allocate %zu images", n);
+        s = idx_header(g, labels_path, 1, ldim);
+        if (!s && ldim[0] != n)
+            s = clnscl_fail(CLNSCL_ESHAPE, "%s has %u labels but %s has %zu images",
+                            labels_path, ldim[0], images_path, n);
+        if (!s)
+            s = gz_read_exact(g, labels_path, buf, n, "label data (size disagrees with header)");
+        if (!s) s = gz_expect_eof(g, labels_path, 8 + n);
+        gzclose(g);
     }
+    for (size_t i = 0; !s && i < n; i++) {
+        if (buf[i] >= num_classes)
+            s = clnscl_fail(CLNSCL_EFORMAT, "%s: label %d at index %zu is out of range "
+                            "[0, %d)", labels_path, buf[i], i, num_classes);
+        out->y[i] = buf[i];
+    }
+    free(buf);
     if (s) {
-        free(raw);
-        free(lab);
         clnscl_dataset_free(out);
         return s;
     }
-    for (size_t i = 0; i < bytes; i++) out->x[i] = (float)raw[i] / 255.0f;
-    for (size_t i = 0; i < n; i++) out->y[i] = lab[i];
-    free(raw);
-    free(lab);
     out->n = n;
     out->channels = 1;
     out->height = (int)dims[1];
