@@ -4,6 +4,7 @@
 #include "check.h"
 #include "clnscl/model.h"
 #include "clnscl/nn.h"
+#include "clnscl/optim.h"
 #include "clnscl/rng.h"
 #include "clnscl/status.h"
 
@@ -334,6 +335,36 @@ static void test_model_twins(void)
     int nenc = 0;
     for (int t = 0; t < a->ntensors; t++) nenc += a->tensors[t].encoder_weight;
     CHECK(nenc == 4);
+    /* T1: same loss, same batches ⇒ bit-identical after k steps; another loss diverges */
+    {
+        clnscl_model *c2;
+        CHECK_STATUS(clnscl_model_alloc(&c2, &cfg), CLNSCL_OK);
+        clnscl_model_copy(c2, a);
+        clnscl_optim_config oc = clnscl_optim_config_default();
+        clnscl_optim *oa, *ob, *oc2;
+        clnscl_optim_alloc(&oa, &oc, a->nparams, a->tensors, a->ntensors);
+        clnscl_optim_alloc(&ob, &oc, b->nparams, b->tensors, b->ntensors);
+        clnscl_optim_alloc(&oc2, &oc, c2->nparams, c2->tensors, c2->ntensors);
+        const int32_t yy[4] = {0, 1, 0, 1};
+        for (int step = 0; step < 3; step++) {
+            double l;
+            const float *xb = x + step * 2 * 25; /* 8 rows per step, overlapping windows */
+            clnscl_model_train_step(a, xb, 4, yy, CLNSCL_LOSS_CL, CLNSCL_FORM_CODE, 0.5, &l);
+            clnscl_optim_step(oa, a->params, a->grads, 0.5);
+            clnscl_model_train_step(b, xb, 4, yy, CLNSCL_LOSS_CL, CLNSCL_FORM_CODE, 0.5, &l);
+            clnscl_optim_step(ob, b->params, b->grads, 0.5);
+            clnscl_model_train_step(c2, xb, 4, yy, CLNSCL_LOSS_NSCL, CLNSCL_FORM_CODE, 0.5, &l);
+            clnscl_optim_step(oc2, c2->params, c2->grads, 0.5);
+        }
+        CHECK(memcmp(a->params, b->params, a->nparams * sizeof(float)) == 0);
+        CHECK(memcmp(a->bn_stats, b->bn_stats, a->nstats * sizeof(float)) == 0);
+        CHECK_STATUS(clnscl_model_weight_gap(a, b, &ge, &ga), CLNSCL_OK);
+        CHECK(ge == 0.0 && ga == 0.0);
+        CHECK_STATUS(clnscl_model_weight_gap(a, c2, &ge, &ga), CLNSCL_OK);
+        CHECK(ge > 0.0 && ga > 0.0);
+        clnscl_optim_free(oa); clnscl_optim_free(ob); clnscl_optim_free(oc2);
+        clnscl_model_free(c2);
+    }
     for (size_t i = 0; i < b->nparams; i++) b->params[i] = -a->params[i];
     CHECK_STATUS(clnscl_model_weight_gap(a, b, &ge, &ga), CLNSCL_OK);
     CHECK_CLOSE(ge, 2.0, 1e-12, 0);

@@ -180,23 +180,37 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
     return st;
 }
 
+/* Float entry points: double copy of the n inputs and, if wanted, a double gradient buffer. */
+static int widen(const float *x, size_t n, int want_grad, double **xd, double **gd)
+{
+    *xd = malloc((n ? n : 1) * sizeof(double));
+    *gd = want_grad ? malloc((n ? n : 1) * sizeof(double)) : NULL;
+    if (!*xd || (want_grad && !*gd)) {
+        free(*xd); free(*gd);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory in loss (%zu values)", n);
+    }
+    for (size_t i = 0; i < n; i++) (*xd)[i] = x[i];
+    return CLNSCL_OK;
+}
+
+/* g ← (float) gd on success; frees both buffers; returns st */
+static int narrow(int st, float *g, double *xd, double *gd, size_t n)
+{
+    if (st == CLNSCL_OK && g)
+        for (size_t i = 0; i < n; i++) g[i] = (float)gd[i];
+    free(xd); free(gd);
+    return st;
+}
+
 int clnscl_loss_contrastive_f(clnscl_loss_kind kind, clnscl_loss_form form, double tau,
                               const float *z, size_t B, size_t d, const int32_t *labels,
                               double *loss, float *grad)
 {
-    const size_t nd = 2 * B * d;
-    double *zd = calloc(nd ? nd : 1, sizeof(double));
-    double *gd = grad ? malloc((nd ? nd : 1) * sizeof(double)) : NULL;
-    if (!zd || (grad && !gd)) {
-        free(zd); free(gd);
-        return clnscl_fail(CLNSCL_ENOMEM, "out of memory in loss");
-    }
-    for (size_t i = 0; i < nd; i++) zd[i] = z[i];
-    int st = clnscl_loss_contrastive(kind, form, tau, zd, B, d, labels, loss, gd);
-    if (st == CLNSCL_OK && grad)
-        for (size_t i = 0; i < nd; i++) grad[i] = (float)gd[i];
-    free(zd); free(gd);
-    return st;
+    double *zd, *gd;
+    int st = widen(z, 2 * B * d, grad != NULL, &zd, &gd);
+    if (st) return st;
+    st = clnscl_loss_contrastive(kind, form, tau, zd, B, d, labels, loss, gd);
+    return narrow(st, grad, zd, gd, 2 * B * d);
 }
 
 /* CE (THEORY.md §2.3): mean over 2B rows of logsumexp(l_a) − l_a[y]; ∂/∂l_a = (softmax − e_y)/2B */
@@ -235,17 +249,9 @@ int clnscl_loss_ce(const double *logits, size_t B, size_t C, const int32_t *labe
 int clnscl_loss_ce_f(const float *logits, size_t B, size_t C, const int32_t *labels,
                      double *loss, float *dlogits)
 {
-    const size_t nc = 2 * B * C;
-    double *ld = calloc(nc ? nc : 1, sizeof(double));
-    double *gd = dlogits ? malloc((nc ? nc : 1) * sizeof(double)) : NULL;
-    if (!ld || (dlogits && !gd)) {
-        free(ld); free(gd);
-        return clnscl_fail(CLNSCL_ENOMEM, "out of memory in cross-entropy");
-    }
-    for (size_t i = 0; i < nc; i++) ld[i] = logits[i];
-    int st = clnscl_loss_ce(ld, B, C, labels, loss, gd);
-    if (st == CLNSCL_OK && dlogits)
-        for (size_t i = 0; i < nc; i++) dlogits[i] = (float)gd[i];
-    free(ld); free(gd);
-    return st;
+    double *ld, *gd;
+    int st = widen(logits, 2 * B * C, dlogits != NULL, &ld, &gd);
+    if (st) return st;
+    st = clnscl_loss_ce(ld, B, C, labels, loss, gd);
+    return narrow(st, dlogits, ld, gd, 2 * B * C);
 }
