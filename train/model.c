@@ -111,14 +111,13 @@ static int check_config(const clnscl_model_config *c)
     return CLNSCL_OK;
 }
 
+/* at most 3 tensors per encoder stage + 5 projector + 2 head */
+#define MAX_TENSORS (3 * CLNSCL_MAX_ENC_LAYERS + 7)
+
 /* add a named tensor of `size` floats at the end of the block */
-static size_t add_tensor(clnscl_model *m, int *cap, const char *name, size_t size,
-                         clnscl_tensor_kind kind, int enc_weight)
+static size_t add_tensor(clnscl_model *m, const char *name, size_t size, clnscl_tensor_kind kind,
+                         int enc_weight)
 {
-    if (m->ntensors == *cap) {
-        *cap *= 2;
-        m->tensors = realloc(m->tensors, (size_t)*cap * sizeof(clnscl_tensor));
-    }
     clnscl_tensor *t = &m->tensors[m->ntensors++];
     snprintf(t->name, sizeof(t->name), "%s", name);
     t->offset = m->nparams;
@@ -136,11 +135,14 @@ int clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg)
     if (st) return st;
     clnscl_model *m = calloc(1, sizeof(*m));
     clnscl_model_internal *in = calloc(1, sizeof(*in));
-    int cap = 32;
-    if (!m || !in) { free(m); free(in); return clnscl_fail(CLNSCL_ENOMEM, "out of memory (model)"); }
+    clnscl_tensor *tensors = calloc(MAX_TENSORS, sizeof(clnscl_tensor));
+    if (!m || !in || !tensors) {
+        free(m); free(in); free(tensors);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (model)");
+    }
     m->in = in;
     m->cfg = *cfg;
-    m->tensors = malloc((size_t)cap * sizeof(clnscl_tensor));
+    m->tensors = tensors;
     m->in_dim = cfg->in_c * cfg->in_h * cfg->in_w;
     const size_t M = (size_t)cfg->max_batch;
     char name[48];
@@ -155,19 +157,19 @@ int clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg)
         s->out_c = cfg->enc[l]; s->out_h = h; s->out_w = w;
         if (cfg->encoder == CLNSCL_ENC_MLP) {
             snprintf(name, sizeof name, "encoder.%d.weight", l);
-            s->w = add_tensor(m, &cap, name, (size_t)s->out_c * c, CLNSCL_TENSOR_WEIGHT, 1);
+            s->w = add_tensor(m, name, (size_t)s->out_c * c, CLNSCL_TENSOR_WEIGHT, 1);
             s->po_h = h; s->po_w = w;
         } else {
             snprintf(name, sizeof name, "encoder.%d.conv.weight", l);
-            s->w = add_tensor(m, &cap, name, (size_t)s->out_c * c * 9, CLNSCL_TENSOR_WEIGHT, 1);
+            s->w = add_tensor(m, name, (size_t)s->out_c * c * 9, CLNSCL_TENSOR_WEIGHT, 1);
             s->po_h = h / 2; s->po_w = w / 2;
             size_t cs = clnscl_nn_conv2d_col_size(c, h, w, 3, 1, 1);
             if (cs > col) col = cs;
         }
         snprintf(name, sizeof name, "encoder.%d.bn.weight", l);
-        s->gamma = add_tensor(m, &cap, name, (size_t)s->out_c, CLNSCL_TENSOR_BN_GAMMA, 1);
+        s->gamma = add_tensor(m, name, (size_t)s->out_c, CLNSCL_TENSOR_BN_GAMMA, 1);
         snprintf(name, sizeof name, "encoder.%d.bn.bias", l);
-        s->beta = add_tensor(m, &cap, name, (size_t)s->out_c, CLNSCL_TENSOR_BN_BETA, 0);
+        s->beta = add_tensor(m, name, (size_t)s->out_c, CLNSCL_TENSOR_BN_BETA, 0);
         s->rmean = m->nstats; s->rvar = m->nstats + (size_t)s->out_c;
         m->nstats += 2 * (size_t)s->out_c;
         const size_t full = (size_t)s->out_c * h * w, pooled = (size_t)s->out_c * s->po_h * s->po_w;
@@ -177,14 +179,14 @@ int clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg)
     }
     m->feat_dim = c;
     const int ph = cfg->proj_hidden, pd = cfg->proj_dim, C = cfg->n_classes;
-    in->p_w1 = add_tensor(m, &cap, "projector.0.weight", (size_t)ph * c, CLNSCL_TENSOR_WEIGHT, 0);
-    in->p_g1 = add_tensor(m, &cap, "projector.1.weight", (size_t)ph, CLNSCL_TENSOR_BN_GAMMA, 0);
-    in->p_b1 = add_tensor(m, &cap, "projector.1.bias", (size_t)ph, CLNSCL_TENSOR_BN_BETA, 0);
-    in->p_w2 = add_tensor(m, &cap, "projector.3.weight", (size_t)pd * ph, CLNSCL_TENSOR_WEIGHT, 0);
-    in->p_g2 = add_tensor(m, &cap, "projector.4.weight", (size_t)pd, CLNSCL_TENSOR_BN_GAMMA, 0);
+    in->p_w1 = add_tensor(m, "projector.0.weight", (size_t)ph * c, CLNSCL_TENSOR_WEIGHT, 0);
+    in->p_g1 = add_tensor(m, "projector.1.weight", (size_t)ph, CLNSCL_TENSOR_BN_GAMMA, 0);
+    in->p_b1 = add_tensor(m, "projector.1.bias", (size_t)ph, CLNSCL_TENSOR_BN_BETA, 0);
+    in->p_w2 = add_tensor(m, "projector.3.weight", (size_t)pd * ph, CLNSCL_TENSOR_WEIGHT, 0);
+    in->p_g2 = add_tensor(m, "projector.4.weight", (size_t)pd, CLNSCL_TENSOR_BN_GAMMA, 0);
     if (C > 0) {
-        in->h_w = add_tensor(m, &cap, "head.weight", (size_t)C * pd, CLNSCL_TENSOR_WEIGHT, 0);
-        in->h_b = add_tensor(m, &cap, "head.bias", (size_t)C, CLNSCL_TENSOR_BIAS, 0);
+        in->h_w = add_tensor(m, "head.weight", (size_t)C * pd, CLNSCL_TENSOR_WEIGHT, 0);
+        in->h_b = add_tensor(m, "head.bias", (size_t)C, CLNSCL_TENSOR_BIAS, 0);
     }
     in->s_m1 = m->nstats; in->s_v1 = m->nstats + ph; m->nstats += 2 * (size_t)ph;
     in->s_m2 = m->nstats; in->s_v2 = m->nstats + pd; m->nstats += 2 * (size_t)pd;
