@@ -12,7 +12,7 @@
  * second moments exactly for any error in that mean).
  *
  * Spearman materialises the two triangles (ranking needs them), ranks them with an
- * LSD radix sort on order-preserving 64-bit keys (6 passes of 11 bits, trivial passes
+ * LSD radix sort on order-preserving 64-bit keys (8 passes of 8 bits, trivial passes
  * skipped), assigns average ranks to ties (stored doubled, as integers), and forms the
  * Pearson correlation of the ranks in exact 128-bit integer arithmetic.
  */
@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define RSA_TILE 768
 
@@ -146,45 +147,60 @@ static inline uint64_t dkey(double v)
     return (u & 0x8000000000000000ULL) ? ~u : (u | 0x8000000000000000ULL);
 }
 
+/* a (key, original index) record, packed to 12 bytes; one write stream per radix
+ * bucket. Memory is the cost that matters here (first touch of fresh pages is slow
+ * on virtual machines), so the keys are written straight into the records. */
+typedef struct __attribute__((packed)) {
+    uint64_t key;
+    uint32_t idx;
+} rank_rec;
+
 typedef struct {
-    uint64_t *key, *key2;
-    uint32_t *idx, *idx2;
+    rank_rec *rec, *rec2;
     size_t m;
 } rank_ws;
+
+/* Large buffers that are scattered into / gathered from at random: 2 MiB aligned and
+ * marked for transparent huge pages (fewer TLB misses; a no-op where unsupported). */
+static void *big_alloc(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t sz = (bytes + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, sz ? sz : huge);
+#ifdef MADV_HUGEPAGE
+    if (p) madvise(p, sz, MADV_HUGEPAGE);
+#endif
+    return p;
+}
 
 static int rank_ws_alloc(rank_ws *w, size_t m)
 {
     w->m = m;
-    w->key = malloc(m * sizeof *w->key);
-    w->key2 = malloc(m * sizeof *w->key2);
-    w->idx = malloc(m * sizeof *w->idx);
-    w->idx2 = malloc(m * sizeof *w->idx2);
-    return (w->key && w->key2 && w->idx && w->idx2) ? 0 : -1;
+    w->rec = big_alloc(m * sizeof *w->rec);
+    w->rec2 = big_alloc(m * sizeof *w->rec2);
+    return (w->rec && w->rec2) ? 0 : -1;
 }
 
 static void rank_ws_free(rank_ws *w)
 {
-    free(w->key);
-    free(w->key2);
-    free(w->idx);
-    free(w->idx2);
-    w->key = w->key2 = NULL;
-    w->idx = w->idx2 = NULL;
+    free(w->rec);
+    free(w->rec2);
+    w->rec = w->rec2 = NULL;
 }
 
-#define RADIX_BITS 11
+/* 8-bit digits: 256 buckets keep the scatter cache- and TLB-friendly */
+#define RADIX_BITS 8
 #define RADIX_SIZE (1u << RADIX_BITS)
-#define RADIX_PASSES 6
+#define RADIX_PASSES 8
 
-/* Sort w->key (with idx = 0..m−1 attached) ascending; result in w->key / w->idx. */
+/* Sort w->rec[0..m) by key ascending (stable LSD radix; result in w->rec). */
 static int radix_sort(rank_ws *w)
 {
     size_t m = w->m;
     size_t *hist = calloc((size_t)RADIX_PASSES * RADIX_SIZE, sizeof *hist);
     if (!hist) return -1;
     for (size_t k = 0; k < m; k++) {
-        uint64_t u = w->key[k];
-        w->idx[k] = (uint32_t)k;
+        uint64_t u = w->rec[k].key;
         for (int p = 0; p < RADIX_PASSES; p++) hist[(size_t)p * RADIX_SIZE + ((u >> (p * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
     }
     for (int p = 0; p < RADIX_PASSES; p++) {
@@ -200,21 +216,12 @@ static int radix_sort(rank_ws *w)
             sum += c;
         }
         int shift = p * RADIX_BITS;
-        const uint64_t *ks = w->key;
-        const uint32_t *is = w->idx;
-        uint64_t *kd = w->key2;
-        uint32_t *id = w->idx2;
-        for (size_t k = 0; k < m; k++) {
-            size_t pos = h[(ks[k] >> shift) & (RADIX_SIZE - 1)]++;
-            kd[pos] = ks[k];
-            id[pos] = is[k];
-        }
-        uint64_t *tk = w->key;
-        w->key = w->key2;
-        w->key2 = tk;
-        uint32_t *ti = w->idx;
-        w->idx = w->idx2;
-        w->idx2 = ti;
+        const rank_rec *src = w->rec;
+        rank_rec *dst = w->rec2;
+        for (size_t k = 0; k < m; k++) dst[h[(src[k].key >> shift) & (RADIX_SIZE - 1)]++] = src[k];
+        rank_rec *t = w->rec;
+        w->rec = w->rec2;
+        w->rec2 = t;
     }
     free(hist);
     return 0;
@@ -226,15 +233,15 @@ static int radix_sort(rank_ws *w)
 typedef __int128 i128;
 
 /* ranks of w (sorted) into R2c[idx] (centred doubled ranks); returns Σc² */
-static i128 ranks_store(const rank_ws *w, int64_t *R2c)
+static i128 ranks_store(const rank_ws *w, int32_t *R2c)
 {
     size_t m = w->m;
     i128 ss = 0;
     for (size_t s = 0; s < m;) {
         size_t e = s + 1;
-        while (e < m && w->key[e] == w->key[s]) e++;
+        while (e < m && w->rec[e].key == w->rec[s].key) e++;
         int64_t c = (int64_t)(s + 1 + e) - (int64_t)(m + 1);
-        for (size_t k = s; k < e; k++) R2c[w->idx[k]] = c;
+        for (size_t k = s; k < e; k++) R2c[w->rec[k].idx] = (int32_t)c;
         ss += (i128)c * c * (int64_t)(e - s);
         s = e;
     }
@@ -242,16 +249,16 @@ static i128 ranks_store(const rank_ws *w, int64_t *R2c)
 }
 
 /* Σ c_w · R2c[idx] and Σ c_w² for the (sorted) second workspace */
-static void ranks_dot(const rank_ws *w, const int64_t *R2c, i128 *sxy, i128 *syy)
+static void ranks_dot(const rank_ws *w, const int32_t *R2c, i128 *sxy, i128 *syy)
 {
     size_t m = w->m;
     i128 xy = 0, yy = 0;
     for (size_t s = 0; s < m;) {
         size_t e = s + 1;
-        while (e < m && w->key[e] == w->key[s]) e++;
+        while (e < m && w->rec[e].key == w->rec[s].key) e++;
         int64_t c = (int64_t)(s + 1 + e) - (int64_t)(m + 1);
         i128 acc = 0;
-        for (size_t k = s; k < e; k++) acc += R2c[w->idx[k]];
+        for (size_t k = s; k < e; k++) acc += R2c[w->rec[k].idx];
         xy += acc * c;
         yy += (i128)c * c * (int64_t)(e - s);
         s = e;
@@ -273,7 +280,7 @@ int clnscl_spearman(const double *a, const double *b, size_t m, double *out)
     for (size_t k = 0; k < m; k++)
         if (!isfinite(a[k]) || !isfinite(b[k])) return clnscl_fail(CLNSCL_ENONFINITE, "NaN/Inf at position %zu", k);
     rank_ws w;
-    int64_t *R = malloc(m * sizeof *R);
+    int32_t *R = big_alloc(m * sizeof *R);
     if (rank_ws_alloc(&w, m) || !R) {
         rank_ws_free(&w);
         free(R);
@@ -281,10 +288,10 @@ int clnscl_spearman(const double *a, const double *b, size_t m, double *out)
     }
     i128 xx = 0, xy = 0, yy = 0;
     int st = CLNSCL_OK;
-    for (size_t k = 0; k < m; k++) w.key[k] = dkey(a[k]);
+    for (size_t k = 0; k < m; k++) w.rec[k] = (rank_rec){dkey(a[k]), (uint32_t)k};
     if (radix_sort(&w)) st = clnscl_fail(CLNSCL_ENOMEM, "Spearman: out of memory");
     if (!st) xx = ranks_store(&w, R);
-    for (size_t k = 0; !st && k < m; k++) w.key[k] = dkey(b[k]);
+    for (size_t k = 0; !st && k < m; k++) w.rec[k] = (rank_rec){dkey(b[k]), (uint32_t)k};
     if (!st && radix_sort(&w)) st = clnscl_fail(CLNSCL_ENOMEM, "Spearman: out of memory");
     if (!st) ranks_dot(&w, R, &xy, &yy);
     rank_ws_free(&w);
@@ -295,7 +302,7 @@ int clnscl_spearman(const double *a, const double *b, size_t m, double *out)
     return CLNSCL_OK;
 }
 
-/* Fill w->key with the keys of the strict upper cosine triangle of A (row-major pair
+/* Fill w->rec with the keys of the strict upper cosine triangle of A (row-major pair
  * order), and return the spread check: 1 if the cosines are all equal (to RSA_FLAT_STD). */
 static int upper_keys(const double *A, size_t n, size_t d, double *T, rank_ws *w)
 {
@@ -313,7 +320,7 @@ static int upper_keys(const double *A, size_t n, size_t d, double *T, rank_ws *w
                     double c = t[j - j0], u = c - mc;
                     s += u;
                     ss += u * u;
-                    w->key[base + j] = dkey(c);
+                    w->rec[base + j] = (rank_rec){dkey(c), (uint32_t)(base + j)};
                 }
             }
         }
@@ -330,7 +337,7 @@ int clnscl_rsa_spearman(const double *X, size_t n, size_t dx, const double *Y, s
     if (st) return st;
     size_t m = n * (n - 1) / 2;
     rank_ws w;
-    int64_t *R = malloc(m * sizeof *R);
+    int32_t *R = big_alloc(m * sizeof *R);
     double *T = malloc((size_t)RSA_TILE * RSA_TILE * sizeof *T);
     if (rank_ws_alloc(&w, m) || !R || !T) {
         st = clnscl_fail(CLNSCL_ENOMEM, "rsa-spearman: out of memory (n = %zu)", n);
