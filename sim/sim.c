@@ -13,6 +13,7 @@
 #include "clnscl/io.h"
 #include "clnscl/metrics.h"
 #include "clnscl/status.h"
+#include "sim_internal.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -319,7 +320,7 @@ static double fro_diff(const double *X, const double *Y, size_t n)
 }
 
 /* Σ (X − Y)² over two gathered nv × nv blocks */
-static double block_d2(const double *X, const double *Y, size_t nn)
+SIM_HOT static double block_d2(const double *X, const double *Y, size_t nn)
 {
     double s = 0.0;
     for (size_t k = 0; k < nn; k++) {
@@ -330,7 +331,7 @@ static double block_d2(const double *X, const double *Y, size_t nn)
 }
 
 /* X = Σ[V][V] (nv × nv) and back: the step works on a contiguous copy of the batch block */
-static void block_gather(const double *S, size_t ld, const clnscl_sim_batch *b, double *X)
+SIM_HOT static void block_gather(const double *S, size_t ld, const clnscl_sim_batch *b, double *X)
 {
     for (long i = 0; i < b->nv; i++) {
         const double *row = S + (size_t)b->v[i] * ld;
@@ -339,7 +340,7 @@ static void block_gather(const double *S, size_t ld, const clnscl_sim_batch *b, 
     }
 }
 
-static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *b, const double *X)
+SIM_HOT static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *b, const double *X)
 {
     for (long i = 0; i < b->nv; i++) {
         double *row = S + (size_t)b->v[i] * ld;
@@ -351,7 +352,7 @@ static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *b, const
 /* §3.3 on a gathered block X (nv × nv, positions as in the batch): X[i][j] −= η G[i][j] on the
  * anchor rows, then clip to [−1,1], diagonal fixed at 1, optionally X ← (X+Xᵀ)/2 (the V × V block
  * holds every entry that can have become asymmetric). */
-static void apply_update(double *X, long nv, long na, const double *G, double eta, int clip, int symmetrize)
+SIM_HOT static void apply_update(double *X, long nv, long na, const double *G, double eta, int clip, int symmetrize)
 {
     for (long i = 0; i < na; i++) {
         double *row = X + (size_t)i * (size_t)nv;
@@ -421,7 +422,7 @@ typedef struct {
 
 /* The non-symmetrised step on the gathered blocks in one pass: ‖G^CL − G^NSCL‖²_F, the
  * block's ‖X^CL − X^NSCL‖² before and after, and X ← clip(X − η G) with unit diagonal (§3.3). */
-static void fused_update(run_state *rs, int nruns, double eta, int clip, double *lhs2, double *before,
+SIM_HOT static void fused_update(run_state *rs, int nruns, double eta, int clip, double *lhs2, double *before,
                          double *after)
 {
     const long nv = rs->b.nv, na = rs->b.na;

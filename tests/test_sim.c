@@ -95,6 +95,25 @@ static void test_golden_losses(void)
     CHECK_STATUS(clnscl_sim_grad(S, 4, &b, CLNSCL_SIM_NSCL, CLNSCL_SIM_FORM_PAPER, 0.5, G, NULL), CLNSCL_EDEGENERATE);
 }
 
+/* ---- the softmax exponential against libm ---------------------------------------------------- */
+static void test_exp(void)
+{
+    double worst = 0.0;
+    clnscl_rng r;
+    clnscl_rng_seed(&r, 4);
+    for (int k = 0; k < 200000; k++) {
+        double x = k < 100000 ? -708.0 * clnscl_rng_uniform(&r) : -4.0 * clnscl_rng_uniform(&r);
+        double e = clnscl_sim_exp_nonpos(x), ref = exp(x);
+        double rel = fabs(e - ref) / ref;
+        if (rel > worst) worst = rel;
+    }
+    CHECK_MSG(worst <= 2.5e-16, "worst relative error %g", worst);
+    CHECK(clnscl_sim_exp_nonpos(0.0) == 1.0);
+    CHECK(clnscl_sim_exp_nonpos(-INFINITY) == 0.0);
+    CHECK(clnscl_sim_exp_nonpos(-800.0) == 0.0);
+    CHECK_CLOSE(clnscl_sim_exp_nonpos(-1.0), 0.36787944117144233, 2.5e-16, 0);
+}
+
 /* ---- gradients against central finite differences of ℓ̄ ----------------------------------------- */
 static void test_finite_differences(void)
 {
@@ -573,6 +592,7 @@ int main(void)
 {
     clnscl_gsl_quiet();
     test_golden_losses();
+    test_exp();
     test_finite_differences();
     test_gradient_properties();
     test_cl_equals_nscl();
