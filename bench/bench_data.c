@@ -1,7 +1,7 @@
 /* bench/bench_data.c — speed of the data layer (train/data_idx.c, augment.c, probe.c).
  *
  * usage: bench_data [SCRATCH_DIR]
- * Prints one line "name value unit" per measurement:
+ * Prints one line "name value unit" per measurement (first the OpenBLAS kernel in use):
  *   load_fashion_train   seconds to read + decode the 60,000 gzip'd training images
  *   augment_views_s      seconds per batch of B = 512 images → 2 views (28×28, defaults)
  *   augment_imgs_per_s   augmented views per second (single thread)
@@ -11,8 +11,10 @@
  * bench/bench_data_ref.py can time the same problem (bench/run_data.sh runs both). */
 #include "clnscl/data.h"
 #include "clnscl/io.h"
+#include "clnscl/nn.h"
 #include "clnscl/status.h"
 
+#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -26,7 +28,9 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
+    clnscl_nn_openblas_coretype(argv);   /* as cli/main.c: fast kernels on unknown Xeons */
     clnscl_gsl_quiet();
+    printf("openblas_core %s\n", openblas_get_corename());
     const char *scratch = argc > 1 ? argv[1] : NULL;
     clnscl_dataset d;
     double t0 = now();

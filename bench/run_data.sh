@@ -12,6 +12,9 @@ export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PA
 echo "# clnscl (bench_data)"
 "$build/bench_data" "$scratch" > "$scratch/c.txt"
 cat "$scratch/c.txt"
+# give the reference the OpenBLAS kernels clnscl selected (numpy links OpenBLAS too)
+core=$(awk '$1=="openblas_core"{print $2}' "$scratch/c.txt")
+[ -n "${OPENBLAS_CORETYPE:-}" ] || [ -z "$core" ] || export OPENBLAS_CORETYPE="$core"
 echo "# reference (bench_data_ref.py: numpy/scipy/torch, $threads threads)"
 /usr/bin/python3 "$here/bench_data_ref.py" "$scratch" "$threads" > "$scratch/py.txt"
 cat "$scratch/py.txt"
