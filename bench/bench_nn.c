@@ -1,6 +1,7 @@
 /* bench/bench_nn.c — speed of the network layer: four MLP twins (CL, NSCL, SCL, CE; code
  * form; LARS) at B = 256 on Fashion-MNIST-sized input, against OpenBLAS sgemm peak.
- * usage: bench_nn [steps]   (OPENBLAS_NUM_THREADS sets the thread count)
+ * usage: bench_nn [steps] [mlp|cnn]   (OPENBLAS_NUM_THREADS sets the thread count;
+ * the PyTorch reference covers the default mlp only)
  * Prints "key value" lines: sgemm_gflops, step_s, images_per_s, epoch_s (60,000 images,
  * 234 steps of 256), model_gflops, sgemm_fraction. Reference: bench_nn_ref.py. */
 #include "clnscl/model.h"
@@ -56,7 +57,8 @@ int main(int argc, char **argv)
     const double peak = 2.0 * N * N * N / best / 1e9;
     free(A); free(Bm); free(Cm);
 
-    clnscl_model_config cfg = clnscl_model_config_default(CLNSCL_ENC_MLP, 1, 28, 28);
+    const int cnn = argc > 2 && argv[2][0] == 'c';
+    clnscl_model_config cfg = clnscl_model_config_default(cnn ? CLNSCL_ENC_CNN : CLNSCL_ENC_MLP, 1, 28, 28);
     cfg.n_classes = 10;
     const clnscl_loss_kind kinds[4] = {CLNSCL_LOSS_CL, CLNSCL_LOSS_NSCL, CLNSCL_LOSS_SCL, CLNSCL_LOSS_CE};
     clnscl_model *m[4];
@@ -90,13 +92,15 @@ int main(int argc, char **argv)
         }
     }
     const double step = (now() - t0) / steps;
-    const double flops = 4 * step_flops(m[0], 2 * B);
+    const double flops = cnn ? 0.0 : 4 * step_flops(m[0], 2 * B); /* mlp only */
     printf("sgemm_gflops %.1f\n", peak);
     printf("step_s %.5f\n", step);
     printf("images_per_s %.0f\n", B / step);
     printf("epoch_s %.2f\n", 234 * step);
-    printf("model_gflops %.1f\n", flops / step / 1e9);
-    printf("sgemm_fraction %.3f\n", flops / step / 1e9 / peak);
+    if (!cnn) {
+        printf("model_gflops %.1f\n", flops / step / 1e9);
+        printf("sgemm_fraction %.3f\n", flops / step / 1e9 / peak);
+    }
     printf("params_per_twin %zu\n", m[0]->nparams);
     for (int i = 0; i < 4; i++) { clnscl_model_free(m[i]); clnscl_optim_free(o[i]); }
     free(x);

@@ -106,6 +106,60 @@ static void row_dinp(float *di, const float *d, const float *x, const float *mu,
     for (; c < nc; c++) di[c] += gr[c] * (d[c] - md[c] - (x[c] - mu[c]) * rs[c] * mdx[c]);
 }
 
+/* Segment kernels for one channel of one row when S > 1 (x has S contiguous values);
+ * VB partial sums in double, added in a fixed order. */
+static double seg_sum(const float *x, int S, double mu, int square)
+{
+    double part[VB] = {0}, t = 0.0;
+    int k = 0;
+    if (square) {
+        for (; k + VB <= S; k += VB)
+            for (int j = 0; j < VB; j++) { const double d = x[k + j] - mu; part[j] += d * d; }
+        for (; k < S; k++) { const double d = x[k] - mu; t += d * d; }
+    } else {
+        for (; k + VB <= S; k += VB)
+            for (int j = 0; j < VB; j++) part[j] += (double)x[k + j];
+        for (; k < S; k++) t += (double)x[k];
+    }
+    for (int j = 0; j < VB; j++) t += part[j];
+    return t;
+}
+
+/* o = (x − mu)·sc + sh over S values */
+static void seg_affine(float *o, const float *x, int S, float mu, float sc, float sh)
+{
+    int k = 0;
+    for (; k + VB <= S; k += VB)
+        for (int j = 0; j < VB; j++) o[k + j] = (x[k + j] - mu) * sc + sh;
+    for (; k < S; k++) o[k] = (x[k] - mu) * sc + sh;
+}
+
+/* *sd += Σ d, *sdx += Σ d·(x − mu)·rs over S values */
+static void seg_dsum(double *sd, double *sdx, const float *d, const float *x, int S, float mu, float rs)
+{
+    double p1[VB] = {0}, p2[VB] = {0}, t1 = 0.0, t2 = 0.0;
+    int k = 0;
+    for (; k + VB <= S; k += VB)
+        for (int j = 0; j < VB; j++) {
+            p1[j] += (double)d[k + j];
+            p2[j] += (double)(d[k + j] * ((x[k + j] - mu) * rs));
+        }
+    for (; k < S; k++) { t1 += (double)d[k]; t2 += (double)(d[k] * ((x[k] - mu) * rs)); }
+    for (int j = 0; j < VB; j++) { t1 += p1[j]; t2 += p2[j]; }
+    *sd += t1;
+    *sdx += t2;
+}
+
+/* di += gr·(d − md − (x − mu)·rs·mdx) over S values */
+static void seg_dinp(float *di, const float *d, const float *x, int S, float mu, float rs, float gr,
+                     float md, float mdx)
+{
+    int k = 0;
+    for (; k + VB <= S; k += VB)
+        for (int j = 0; j < VB; j++) di[k + j] += gr * (d[k + j] - md - (x[k + j] - mu) * rs * mdx);
+    for (; k < S; k++) di[k] += gr * (d[k] - md - (x[k] - mu) * rs * mdx);
+}
+
 /* inp (M,C,S) → out (M,C,S); mean, rstd (C) saved; running stats updated if non-NULL. */
 void clnscl_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float *inp,
                                  const float *gamma, const float *beta,
@@ -119,19 +173,14 @@ void clnscl_nn_batchnorm_forward(float *out, float *mean, float *rstd, const flo
         for (int r = 0; r < M; r++) {
             const float *x = inp + ((size_t)r * C + c0) * S;
             if (S == 1) { row_sum(sum, x, nc); continue; }
-            for (int c = 0; c < nc; c++)
-                for (int k = 0; k < S; k++) sum[c] += x[(size_t)c * S + k];
+            for (int c = 0; c < nc; c++) sum[c] += seg_sum(x + (size_t)c * S, S, 0.0, 0);
         }
         for (int c = 0; c < nc; c++) { sum[c] /= n; mu[c] = (float)sum[c]; }
         /* two-pass variance (centre first) */
         for (int r = 0; r < M; r++) {
             const float *x = inp + ((size_t)r * C + c0) * S;
             if (S == 1) { row_sq(sq, x, sum, nc); continue; }
-            for (int c = 0; c < nc; c++)
-                for (int k = 0; k < S; k++) {
-                    const double d = x[(size_t)c * S + k] - sum[c];
-                    sq[c] += d * d;
-                }
+            for (int c = 0; c < nc; c++) sq[c] += seg_sum(x + (size_t)c * S, S, sum[c], 1);
         }
         for (int c = 0; c < nc; c++) {
             const double var = sq[c] / n;
@@ -154,8 +203,7 @@ void clnscl_nn_batchnorm_forward(float *out, float *mean, float *rstd, const flo
             float *o = out + ((size_t)r * C + c0) * S;
             if (S == 1) { row_affine(o, x, mu, sc, sh, nc); continue; }
             for (int c = 0; c < nc; c++)
-                for (int k = 0; k < S; k++)
-                    o[(size_t)c * S + k] = (x[(size_t)c * S + k] - mu[c]) * sc[c] + sh[c];
+                seg_affine(o + (size_t)c * S, x + (size_t)c * S, S, mu[c], sc[c], sh[c]);
         }
     }
 }
@@ -178,8 +226,7 @@ void clnscl_nn_batchnorm_forward_eval(float *out, const float *inp, const float 
             float *o = out + ((size_t)r * C + c0) * S;
             if (S == 1) { row_affine(o, x, mu, sc, sh, nc); continue; }
             for (int c = 0; c < nc; c++)
-                for (int k = 0; k < S; k++)
-                    o[(size_t)c * S + k] = (x[(size_t)c * S + k] - mu[c]) * sc[c] + sh[c];
+                seg_affine(o + (size_t)c * S, x + (size_t)c * S, S, mu[c], sc[c], sh[c]);
         }
     }
 }
@@ -200,11 +247,7 @@ void clnscl_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, cons
             const float *d = dout + ((size_t)r * C + c0) * S;
             if (S == 1) { row_dsum(sd, sdx, d, x, mu, rs, nc); continue; }
             for (int c = 0; c < nc; c++)
-                for (int k = 0; k < S; k++) {
-                    const size_t i = (size_t)c * S + k;
-                    sd[c] += d[i];
-                    sdx[c] += (double)(d[i] * ((x[i] - mu[c]) * rs[c]));
-                }
+                seg_dsum(&sd[c], &sdx[c], d + (size_t)c * S, x + (size_t)c * S, S, mu[c], rs[c]);
         }
         for (int c = 0; c < nc; c++) {
             if (dbeta) dbeta[c0 + c] += (float)sd[c];
@@ -220,10 +263,8 @@ void clnscl_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, cons
             float *di = dinp + ((size_t)r * C + c0) * S;
             if (S == 1) { row_dinp(di, d, x, mu, rs, gr, md, mdx, nc); continue; }
             for (int c = 0; c < nc; c++)
-                for (int k = 0; k < S; k++) {
-                    const size_t i = (size_t)c * S + k;
-                    di[i] += gr[c] * (d[i] - md[c] - (x[i] - mu[c]) * rs[c] * mdx[c]);
-                }
+                seg_dinp(di + (size_t)c * S, d + (size_t)c * S, x + (size_t)c * S, S, mu[c], rs[c],
+                         gr[c], md[c], mdx[c]);
         }
     }
 }
@@ -262,6 +303,16 @@ size_t clnscl_nn_conv2d_col_size(int Cin, int H, int W, int k, int st, int pad)
     return (size_t)Cin * k * k * Ho * Wo;
 }
 
+/* Output columns oj whose tap jj = oj·st − pad + kj lies inside [0, W): [*lo, *hi). */
+static void tap_range(int kj, int st, int pad, int W, int Wo, int *lo, int *hi)
+{
+    int l = 0, h = Wo;
+    while (l < Wo && l * st - pad + kj < 0) l++;
+    while (h > l && (h - 1) * st - pad + kj >= W) h--;
+    *lo = l;
+    *hi = h;
+}
+
 /* img (Cin,H,W) → col (Cin·k·k, Ho·Wo); out-of-image taps are 0 */
 static void im2col(float *col, const float *img, int Cin, int H, int W, int k, int st,
                    int pad, int Ho, int Wo)
@@ -270,13 +321,22 @@ static void im2col(float *col, const float *img, int Cin, int H, int W, int k, i
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) {
                 float *dst = col + (((size_t)c * k + ki) * k + kj) * Ho * Wo;
+                int lo, hi;
+                tap_range(kj, st, pad, W, Wo, &lo, &hi);
                 for (int oi = 0; oi < Ho; oi++) {
+                    float *d = dst + (size_t)oi * Wo;
                     const int ii = oi * st - pad + ki;
-                    for (int oj = 0; oj < Wo; oj++) {
-                        const int jj = oj * st - pad + kj;
-                        dst[oi * Wo + oj] = (ii >= 0 && ii < H && jj >= 0 && jj < W)
-                                                ? img[((size_t)c * H + ii) * W + jj] : 0.0f;
+                    if (ii < 0 || ii >= H || lo >= hi) {
+                        memset(d, 0, (size_t)Wo * sizeof(float));
+                        continue;
                     }
+                    const float *srow = img + ((size_t)c * H + ii) * W + (lo * st - pad + kj);
+                    for (int oj = 0; oj < lo; oj++) d[oj] = 0.0f;
+                    if (st == 1)
+                        memcpy(d + lo, srow, (size_t)(hi - lo) * sizeof(float));
+                    else
+                        for (int oj = lo; oj < hi; oj++) d[oj] = srow[(size_t)(oj - lo) * st];
+                    for (int oj = hi; oj < Wo; oj++) d[oj] = 0.0f;
                 }
             }
 }
@@ -289,13 +349,14 @@ static void col2im_add(float *dimg, const float *col, int Cin, int H, int W, int
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) {
                 const float *src = col + (((size_t)c * k + ki) * k + kj) * Ho * Wo;
+                int lo, hi;
+                tap_range(kj, st, pad, W, Wo, &lo, &hi);
                 for (int oi = 0; oi < Ho; oi++) {
                     const int ii = oi * st - pad + ki;
                     if (ii < 0 || ii >= H) continue;
-                    for (int oj = 0; oj < Wo; oj++) {
-                        const int jj = oj * st - pad + kj;
-                        if (jj >= 0 && jj < W) dimg[((size_t)c * H + ii) * W + jj] += src[oi * Wo + oj];
-                    }
+                    float *drow = dimg + ((size_t)c * H + ii) * W + (lo * st - pad + kj);
+                    const float *s = src + (size_t)oi * Wo;
+                    for (int oj = lo; oj < hi; oj++) drow[(size_t)(oj - lo) * st] += s[oj];
                 }
             }
 }
