@@ -217,6 +217,38 @@ int clnscl_rsa_r(const double *S1, const double *S2, size_t n, double *r)
     return CLNSCL_OK;
 }
 
+/* §4.6 in one pass: CKA, ρ and ‖HS1H‖_F (same checks and messages as the single routes). */
+int clnscl_gram_compare(const double *S1, const double *S2, size_t n, double *cka, double *rho, double *k1)
+{
+    gram_sums s;
+    int st = gram_pass(S1, S2, n, &s);
+    if (st) return st;
+    if (s.k11 == 0.0)
+        return clnscl_fail(CLNSCL_EDEGENERATE, "first similarity matrix is constant after centering (CKA undefined)");
+    if (s.k22 == 0.0)
+        return clnscl_fail(CLNSCL_EDEGENERATE, "second similarity matrix is constant after centering (CKA undefined)");
+    *cka = s.k12 / (sqrt(s.k11) * sqrt(s.k22));
+    *rho = sqrt(s.d2) / sqrt(s.k11);
+    *k1 = sqrt(s.k11);
+    return CLNSCL_OK;
+}
+
+/* §4.7 in one pass: RSA, r and ‖a − ā‖₂. */
+int clnscl_rdm_compare(const double *S1, const double *S2, size_t n, double *rsa, double *r, double *a1)
+{
+    upper_sums s;
+    int st = upper_pass(S1, S2, n, &s);
+    if (st) return st;
+    if (s.saa == 0.0)
+        return clnscl_fail(CLNSCL_EDEGENERATE, "first RDM has all off-diagonal dissimilarities equal (RSA undefined)");
+    if (s.sbb == 0.0)
+        return clnscl_fail(CLNSCL_EDEGENERATE, "second RDM has all off-diagonal dissimilarities equal (RSA undefined)");
+    *rsa = s.sab / (sqrt(s.saa) * sqrt(s.sbb));
+    *r = sqrt(s.dd) / sqrt(s.saa);
+    *a1 = sqrt(s.saa);
+    return CLNSCL_OK;
+}
+
 /* ‖H S H‖_F (§4.6): the k11 term of the shared pass. */
 int clnscl_gram_centered_norm(const double *S, size_t n, double *out)
 {

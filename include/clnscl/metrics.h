@@ -50,7 +50,13 @@ int clnscl_cka_rho(const double *S1, const double *S2, size_t n, double *rho);
 /* Corollary-2 ingredients: r = ‖b − a‖₂ / (√M σ_a), a = upper(1 − S1), population σ (§4.7). */
 int clnscl_rsa_r(const double *S1, const double *S2, size_t n, double *r);
 
-/* Norms the Corollaries need on their own (used by sim/): ‖H S H‖_F (§4.6) and
+/* Everything of one pair in one shared pass each (used by sim/ at every logged step):
+ * cka = clnscl_cka_gram, rho = clnscl_cka_rho, k1 = ‖H S1 H‖_F;
+ * rsa = clnscl_rsa_sim, r = clnscl_rsa_r, a1 = ‖a − ā‖₂ = √M σ_a. */
+int clnscl_gram_compare(const double *S1, const double *S2, size_t n, double *cka, double *rho, double *k1);
+int clnscl_rdm_compare(const double *S1, const double *S2, size_t n, double *rsa, double *r, double *a1);
+
+/* Norms the Corollaries need on their own: ‖H S H‖_F (§4.6) and
  * ‖a − ā‖₂ = √M σ_a with a = upper(1 − S), population σ (§4.7). */
 int clnscl_gram_centered_norm(const double *S, size_t n, double *out);
 int clnscl_rdm_centered_norm(const double *S, size_t n, double *out);
