@@ -482,22 +482,6 @@ static double log_add(double x, double y)
     return m + log1p(exp(-fabs(x - y)));
 }
 
-static int cor_bound(int which, const clnscl_bound *gap, const double *S, size_t n, clnscl_bound *q,
-                     clnscl_bound *lower)
-{
-    if (which == 1) {
-        double kn;
-        int st = clnscl_gram_centered_norm(S, n, &kn);
-        if (st) return st;
-        return clnscl_bounds_corollary1(gap, kn, q, lower);
-    }
-    double norm;
-    int st = clnscl_rdm_centered_norm(S, n, &norm);
-    if (st) return st;
-    double M = (double)n * (double)(n - 1) / 2.0;
-    return clnscl_bounds_corollary2(gap, norm / sqrt(M), M, q, lower);
-}
-
 static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *res, clnscl_sim_row *row)
 {
     const clnscl_sim_opts *o = rs->o;
@@ -529,11 +513,12 @@ static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *re
                        bound_value(&row->bound_theorem1), step);
     /* Corollary 1 (§4.6) and 2 (§4.7): measured ρ, r, then ρ, r bounded through Theorem 1 */
     clnscl_bound lb, q;
-    if ((st = clnscl_cka_gram(rs->S[0], rs->S[1], n, &row->cka))) return st;
-    if ((st = clnscl_cka_rho(rs->S[0], rs->S[1], n, &row->rho))) return st;
+    double k1, a1;
+    const double M = (double)n * (double)(n - 1) / 2.0;
+    if ((st = clnscl_gram_compare(rs->S[0], rs->S[1], n, &row->cka, &row->rho, &k1))) return st;
     if ((st = clnscl_bounds_cka_lower(row->rho, &lb))) return st;
     row->cka_lower = lb.value;
-    if ((st = cor_bound(1, &row->bound_theorem1, rs->S[0], n, &q, &lb))) return st;
+    if ((st = clnscl_bounds_corollary1(&row->bound_theorem1, k1, &q, &lb))) return st;
     row->cka_lower_thm1 = lb.value;
     if (!holds(row->rho, bound_value(&q)))
         note_violation(res, &res->viol_cor1, "step %ld: rho %.6g exceeds its Theorem-1 bound %.6g", row->rho,
@@ -541,11 +526,10 @@ static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *re
     if (!holds(row->cka_lower, row->cka))
         note_violation(res, &res->viol_cor1, "step %ld: CKA lower bound %.6g exceeds CKA %.6g", row->cka_lower, row->cka,
                        step);
-    if ((st = clnscl_rsa_sim(rs->S[0], rs->S[1], n, &row->rsa))) return st;
-    if ((st = clnscl_rsa_r(rs->S[0], rs->S[1], n, &row->r))) return st;
+    if ((st = clnscl_rdm_compare(rs->S[0], rs->S[1], n, &row->rsa, &row->r, &a1))) return st;
     if ((st = clnscl_bounds_rsa_lower(row->r, &lb))) return st;
     row->rsa_lower = lb.value;
-    if ((st = cor_bound(2, &row->bound_theorem1, rs->S[0], n, &q, &lb))) return st;
+    if ((st = clnscl_bounds_corollary2(&row->bound_theorem1, a1 / sqrt(M), M, &q, &lb))) return st;
     row->rsa_lower_thm1 = lb.value;
     if (!holds(row->r, bound_value(&q)))
         note_violation(res, &res->viol_cor2, "step %ld: r %.6g exceeds its Theorem-1 bound %.6g", row->r, bound_value(&q),
@@ -557,15 +541,13 @@ static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *re
         double rho, r;
         row->has_scl = 1;
         row->gap_fro_scl = fro_diff(rs->S[0], rs->S[2], n);
-        if ((st = clnscl_cka_gram(rs->S[0], rs->S[2], n, &row->cka_scl))) return st;
-        if ((st = clnscl_cka_rho(rs->S[0], rs->S[2], n, &rho))) return st;
+        if ((st = clnscl_gram_compare(rs->S[0], rs->S[2], n, &row->cka_scl, &rho, &k1))) return st;
         if ((st = clnscl_bounds_cka_lower(rho, &lb))) return st;
         row->cka_lower_scl = lb.value;
         if (!holds(row->cka_lower_scl, row->cka_scl))
             note_violation(res, &res->viol_cor1, "step %ld: CKA(CL,SCL) lower bound %.6g exceeds CKA %.6g",
                            row->cka_lower_scl, row->cka_scl, step);
-        if ((st = clnscl_rsa_sim(rs->S[0], rs->S[2], n, &row->rsa_scl))) return st;
-        if ((st = clnscl_rsa_r(rs->S[0], rs->S[2], n, &r))) return st;
+        if ((st = clnscl_rdm_compare(rs->S[0], rs->S[2], n, &row->rsa_scl, &r, &a1))) return st;
         if ((st = clnscl_bounds_rsa_lower(r, &lb))) return st;
         row->rsa_lower_scl = lb.value;
         if (!holds(row->rsa_lower_scl, row->rsa_scl))

@@ -6,6 +6,7 @@
 
 #include "clnscl/bounds.h"
 #include "clnscl/io.h"
+#include "clnscl/metrics.h"
 #include "clnscl/rng.h"
 #include "clnscl/sim.h"
 #include "clnscl/status.h"
@@ -542,6 +543,49 @@ static void test_file_init(void)
     CHECK(system(bad) == 0);
 }
 
+/* the one-pass metric routes used at logged steps agree with the single routes and with a naive
+ * double centring / population σ */
+static void test_compare_routes(void)
+{
+    const size_t n = 9;
+    double S1[81], S2[81];
+    clnscl_rng r;
+    clnscl_rng_seed(&r, 21);
+    for (size_t k = 0; k < n * n; k++) {
+        S1[k] = 2 * clnscl_rng_uniform(&r) - 1;
+        S2[k] = S1[k] + 0.3 * clnscl_rng_normal(&r);
+    }
+    double cka, rho, k1, rsa, rr, a1, x;
+    CHECK_STATUS(clnscl_gram_compare(S1, S2, n, &cka, &rho, &k1), CLNSCL_OK);
+    CHECK_STATUS(clnscl_rdm_compare(S1, S2, n, &rsa, &rr, &a1), CLNSCL_OK);
+    clnscl_cka_gram(S1, S2, n, &x);
+    CHECK(x == cka);
+    clnscl_cka_rho(S1, S2, n, &x);
+    CHECK(x == rho);
+    clnscl_rsa_sim(S1, S2, n, &x);
+    CHECK(x == rsa);
+    clnscl_rsa_r(S1, S2, n, &x);
+    CHECK(x == rr);
+    double rm[9] = {0}, cm[9] = {0}, g = 0, kk = 0, ma = 0, sa = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            rm[i] += S1[i * n + j] / n;
+            cm[j] += S1[i * n + j] / n;
+            g += S1[i * n + j] / (n * n);
+        }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double c = S1[i * n + j] - rm[i] - cm[j] + g;
+            kk += c * c;
+        }
+    CHECK_CLOSE(k1, sqrt(kk), 1e-12, 0);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) ma += (1 - S1[i * n + j]) / 36.0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) sa += (1 - S1[i * n + j] - ma) * (1 - S1[i * n + j] - ma);
+    CHECK_CLOSE(a1, sqrt(sa), 1e-12, 0);
+}
+
 static void test_options(void)
 {
     clnscl_sim_opts o;
@@ -602,6 +646,7 @@ int main(void)
     test_determinism();
     test_repeat_and_outputs();
     test_file_init();
+    test_compare_routes();
     test_options();
     return check_report();
 }
