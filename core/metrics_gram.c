@@ -104,15 +104,8 @@ static int gram_pass(const double *S1, const double *S2, size_t n, gram_sums *ou
 /* THEORY.md §4.6: CKA = ⟨HS1H, HS2H⟩_F / (‖HS1H‖_F ‖HS2H‖_F). */
 int clnscl_cka_gram(const double *S1, const double *S2, size_t n, double *out)
 {
-    gram_sums s;
-    int st = gram_pass(S1, S2, n, &s);
-    if (st) return st;
-    if (s.k11 == 0.0)
-        return clnscl_fail(CLNSCL_EDEGENERATE, "first similarity matrix is constant after centering (CKA undefined)");
-    if (s.k22 == 0.0)
-        return clnscl_fail(CLNSCL_EDEGENERATE, "second similarity matrix is constant after centering (CKA undefined)");
-    *out = s.k12 / (sqrt(s.k11) * sqrt(s.k22));
-    return CLNSCL_OK;
+    double rho, k1;
+    return clnscl_gram_compare(S1, S2, n, out, &rho, &k1);
 }
 
 /* THEORY.md §4.6 (Corollary 1): ρ = ‖HS1H − HS2H‖_F / ‖HS1H‖_F. */
@@ -193,15 +186,8 @@ static int upper_pass(const double *S1, const double *S2, size_t n, upper_sums *
 /* THEORY.md §4.7: RSA = Pearson(upper(1 − S1), upper(1 − S2)). */
 int clnscl_rsa_sim(const double *S1, const double *S2, size_t n, double *out)
 {
-    upper_sums s;
-    int st = upper_pass(S1, S2, n, &s);
-    if (st) return st;
-    if (s.saa == 0.0)
-        return clnscl_fail(CLNSCL_EDEGENERATE, "first RDM has all off-diagonal dissimilarities equal (RSA undefined)");
-    if (s.sbb == 0.0)
-        return clnscl_fail(CLNSCL_EDEGENERATE, "second RDM has all off-diagonal dissimilarities equal (RSA undefined)");
-    *out = s.sab / (sqrt(s.saa) * sqrt(s.sbb));
-    return CLNSCL_OK;
+    double r, a1;
+    return clnscl_rdm_compare(S1, S2, n, out, &r, &a1);
 }
 
 /* THEORY.md §4.7 (Corollary 2): r = ‖b − a‖₂ / (√M σ_a), σ_a with 1/M, so
@@ -217,7 +203,7 @@ int clnscl_rsa_r(const double *S1, const double *S2, size_t n, double *r)
     return CLNSCL_OK;
 }
 
-/* §4.6 in one pass: CKA, ρ and ‖HS1H‖_F (same checks and messages as the single routes). */
+/* §4.6 in one pass: CKA, ρ and ‖HS1H‖_F (clnscl_cka_gram is this without ρ and ‖HS1H‖_F). */
 int clnscl_gram_compare(const double *S1, const double *S2, size_t n, double *cka, double *rho, double *k1)
 {
     gram_sums s;
@@ -233,7 +219,7 @@ int clnscl_gram_compare(const double *S1, const double *S2, size_t n, double *ck
     return CLNSCL_OK;
 }
 
-/* §4.7 in one pass: RSA, r and ‖a − ā‖₂. */
+/* §4.7 in one pass: RSA, r and ‖a − ā‖₂ (clnscl_rsa_sim is this without r and ‖a − ā‖₂). */
 int clnscl_rdm_compare(const double *S1, const double *S2, size_t n, double *rsa, double *r, double *a1)
 {
     upper_sums s;

@@ -87,7 +87,7 @@ else
 fi
 # --sweep writes one row per grid point
 if "$BIN" sim --classes 4 --per-class 6 --batch 6 --steps 20 --out "$SCRATCH/s" --sweep tau=0.5,1 --sweep form=paper,code >/dev/null &&
-    [ "$(wc -l <"$SCRATCH/s/sweep.csv")" -eq 5 ] && head -1 "$SCRATCH/s/sweep.csv" | grep -q '^tau,form,eta_sum'; then
+    [ "$(wc -l <"$SCRATCH/s/sweep.csv")" -eq 5 ] && head -1 "$SCRATCH/s/sweep.csv" | grep -q '^tau,form,eta,eta_sum,.*,violations,gap_fro_mean,theorem1_pi_held_fraction,batch_event_held_fraction,violations_all_repeats$'; then
     pass=$((pass + 1))
 else
     echo "FAIL: sweep"
