@@ -226,6 +226,7 @@ typedef struct {
     group *sims;     /* theory: sweep points (sim runs)   */
     size_t nsims;
     int sweep_of[64];/* theory: 0 classes, 1 tau, 2 batch, 3 claim-12 run */
+    double samples;  /* theory: reference samples N of the sweeps */
 } figplan;
 
 static int add_group(figplan *p, group **out)
@@ -426,6 +427,9 @@ static int plan_figure(figplan *p, job_list *jobs, const char *root)
             if (!p->sims) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
         }
         long N = (long)samples[0];
+        p->samples = samples[0];
+        if (!st && (samples[0] < 4 || samples[0] != floor(samples[0])))
+            st = clnscl_fail(CLNSCL_EFORMAT, "%s: samples = %g must be an integer >= 4", p->cfg.path, samples[0]);
         const char *dflt_c = kv_get(&p->cfg.sim, "classes");
         long C0 = dflt_c ? atol(dflt_c) : 10;
         for (int k = 0; k < 3 && !st; k++)
@@ -795,9 +799,9 @@ static int draw_theory(plot_ctx *pc, figplan *p, const job_list *jobs, report *r
     for (int k = 0; k < 3 && !st; k++) {
         size_t m = 0;
         for (size_t i = 0; i < p->nsims; i++) m += p->sweep_of[i] == k;
-        fig_curve cv[3];
+        fig_curve cv[4];
         memset(cv, 0, sizeof cv);
-        for (int c = 0; c < 3 && !st; c++) st = fig_curve_alloc(&cv[c], m, 1);
+        for (int c = 0; c < 4 && !st; c++) st = fig_curve_alloc(&cv[c], m, 1);
         if (st) break;
         snprintf(cv[0].label, sizeof cv[0].label, "surrogate final gap (mean +- sd over seeds)");
         cv[0].color = "#9467bd";
@@ -808,6 +812,11 @@ static int draw_theory(plot_ctx *pc, figplan *p, const job_list *jobs, report *r
         snprintf(cv[2].label, sizeof cv[2].label, "Theorem 1 bound (Delta_emp, largest over seeds)");
         cv[2].color = "#8c564b";
         cv[2].dash = 3;
+        snprintf(cv[3].label, sizeof cv[3].label, "largest possible gap (bounds above: vacuous)");
+        cv[3].color = "#a00000";
+        cv[3].dash = 4;
+        /* 2N points (N = samples): entries in [-1, 1], diagonals fixed at 1 */
+        double M = 2.0 * p->samples, max_gap = 2.0 * sqrt(M * (M - 1.0)), top = log10(max_gap);
         size_t j = 0, first = 0, last = 0;
         double prev_thm = INFINITY;
         int mono = 1;
@@ -817,7 +826,8 @@ static int draw_theory(plot_ctx *pc, figplan *p, const job_list *jobs, report *r
             if (j == 0) first = i;
             last = i;
             double x = p->sims[i].x;
-            cv[0].x[j] = cv[1].x[j] = cv[2].x[j] = x;
+            cv[0].x[j] = cv[1].x[j] = cv[2].x[j] = cv[3].x[j] = x;
+            cv[3].y[0][j] = runio_stats(&top, 1);
             cv[0].y[0][j] = pts[i].gap;
             runio_stat t = pts[i].thm, r = pts[i].rec;
             t.mean = t.max;
@@ -849,8 +859,11 @@ static int draw_theory(plot_ctx *pc, figplan *p, const job_list *jobs, report *r
         lay.npanels = 1;
         lay.ylabel[0] = "log10 ||Sigma_CL - Sigma_NSCL||_F at step T";
         lay.key[0] = "right top";
-        st = fig_curves(pc, names[k], &lay, cv, 3);
-        for (int c = 0; c < 3; c++) fig_curve_free(&cv[c]);
+        char extra[800];
+        fig_vacuous_extra(extra, sizeof extra, max_gap);
+        lay.extra[0] = extra;
+        st = fig_curves(pc, names[k], &lay, cv, 4);
+        for (int c = 0; c < 4; c++) fig_curve_free(&cv[c]);
         if (st || j < 2) continue;
         char fig[96];
         snprintf(fig, sizeof fig, "%s.png", names[k]);

@@ -120,12 +120,39 @@ int fig_curves(plot_ctx *c, const char *name, const fig_layout *lay, const fig_c
     st = plot_fig_begin(&f, c, name, 900, 330 * np + 40, lay->title);
     if (st) return st;
     FILE *g = f.fp;
+    /* a log x axis over less than two decades gets gnuplot's decade tics only: label the data's
+     * own x values instead when they are few integers (batch sizes, class counts) */
+    double xs[16];
+    size_t nx = 0;
+    int ints = lay->logx;
+    for (size_t k = 0; k < ncurves && ints; k++)
+        for (size_t i = 0; i < curves[k].n && ints; i++) {
+            double x = curves[k].x[i];
+            if (!(x > 0) || x != floor(x)) {
+                ints = 0;
+                break;
+            }
+            size_t j = 0;
+            while (j < nx && xs[j] != x) j++;
+            if (j == nx) {
+                if (nx == 16) ints = 0;
+                else xs[nx++] = x;
+            }
+        }
+    char xtics[400] = "";
+    if (ints && nx > 0) {
+        snprintf(xtics, sizeof xtics, "set xtics (");
+        for (size_t j = 0; j < nx; j++)
+            snprintf(xtics + strlen(xtics), sizeof xtics - strlen(xtics), "%s%g", j ? ", " : "", xs[j]);
+        snprintf(xtics + strlen(xtics), sizeof xtics - strlen(xtics), ")\n");
+    }
     fprintf(g, "set multiplot layout %d,1 title ", np);
     gp_str(g, lay->title);
     fprintf(g, "\n");
     for (int p = 0; p < np; p++) {
-        fprintf(g, "unset logscale\nunset label\nunset arrow\nunset object\nset autoscale\n");
+        fprintf(g, "unset logscale\nunset label\nunset arrow\nunset object\nset autoscale\nset offsets\n");
         if (lay->logx) fprintf(g, "set logscale x\n");
+        fprintf(g, "set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n%s", xtics[0] ? xtics : "set xtics autofreq\n");
         if (lay->logy[p]) fprintf(g, "set logscale y\nset format y \"%%.0e\"\n");
         else fprintf(g, "set format y \"%%g\"\n");
         if (lay->ymin[p] < lay->ymax[p]) fprintf(g, "set yrange [%g:%g]\n", lay->ymin[p], lay->ymax[p]);
@@ -307,8 +334,8 @@ int fig_heatmap(plot_ctx *c, const char *name, const char *title, const runio_tr
     gp_str(g, title);
     fprintf(g, "\nset xlabel \"epoch\"\nset ylabel ");
     gp_str(g, yname);
-    fprintf(g, "\nset cbrange [0.2:1.0]\nset cblabel \"CKA(CL, NSCL)\"\n"
-               "set palette defined (0 \"#f7fcf5\", 0.5 \"#74c476\", 1 \"#00441b\")\n");
+    fprintf(g, "\nset cbrange [*:1.0]\nset cblabel \"CKA(CL, NSCL)\"\n"
+               "set palette defined (0 \"#fff7bc\", 0.5 \"#a1d99b\", 1 \"#31a354\")\n");
     fprintf(g, "set xrange [-0.5:%g]\nset yrange [-0.5:%g]\nset xtics 1\nset ytics (", (double)E + 0.5,
             (double)ngroups - 0.5);
     for (size_t k = 0; k < ngroups; k++) {

@@ -71,6 +71,11 @@ int fig_theory_overlay(plot_ctx *c, const char *name, const runio_train *runs, s
  * CKA/RSA with lower bounds; claim rows 4–7 from its summary.json/trajectory. */
 int fig_sim_run(plot_ctx *c, const char *name, const char *dir, report *rep, const char *section);
 
+/* gnuplot commands for a log10-gap panel: shade and label the region above the largest possible
+ * Frobenius gap 2·sqrt(M(M−1)) of two M × M similarity matrices with entries in [−1, 1] and
+ * equal diagonals — a bound above it says nothing (vacuous). */
+void fig_vacuous_extra(char *buf, size_t cap, double max_gap);
+
 /* ---- claims (THEORY.md §7) ---- */
 /* 13 (CL–NSCL above CL–SCL and CL–CE), 14 (starts at 1, stays high) and the null control
  * (CL–NSCL above CL–CL2), evaluated on the runs' epochs ≥ 1; rows go to `rep`. */

@@ -267,7 +267,7 @@ static int add_sim_claims(report *rep, const char *section, const char *figure, 
     return st;
 }
 
-static void vacuous_extra(char *buf, size_t cap, double max_gap)
+void fig_vacuous_extra(char *buf, size_t cap, double max_gap)
 {
     double L = log10(max_gap);
     snprintf(buf, cap,
@@ -301,7 +301,7 @@ static int draw_overlay(plot_ctx *c, const char *name, const char *title, const 
     lay.ymin[1] = lay.ymin[2] = -0.05;
     lay.ymax[1] = lay.ymax[2] = 1.05;
     char extra[800];
-    vacuous_extra(extra, sizeof extra, max_gap);
+    fig_vacuous_extra(extra, sizeof extra, max_gap);
     lay.extra[0] = extra;
     lay.key[0] = "left top";
     lay.key[1] = lay.key[2] = "left center";
