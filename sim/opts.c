@@ -276,8 +276,7 @@ static double bytes_for(const clnscl_sim_opts *o, long N, long d)
 double clnscl_sim_memory_bytes(const clnscl_sim_opts *o)
 {
     long N, d;
-    if (o->init == CLNSCL_SIM_INIT_FILE) return NAN;
-    sim_samples(o, &N, &d);
+    if (sim_samples(o, &N, &d)) return NAN; /* --init file: unreadable embeddings */
     return bytes_for(o, N, d);
 }
 

@@ -148,7 +148,8 @@ typedef struct {
 
 typedef int (*clnscl_sim_row_fn)(const clnscl_sim_row *row, void *ctx);
 
-/* Bytes needed for one run of these options (Σ matrices + metric workspace). */
+/* Bytes needed for one run of these options (Σ matrices + embeddings + O(2N) workspace);
+ * --init file reads the embeddings' shape (NaN when unreadable). */
 double clnscl_sim_memory_bytes(const clnscl_sim_opts *o);
 /* CLNSCL_ENOMEM with a clear message when the estimate exceeds the limit (--max-memory or
  * MemAvailable). Needs the reference-set size; for --init file reads the embeddings' header. */
