@@ -456,6 +456,35 @@ static void test_determinism(void)
     CHECK(rc.final.gap_fro != ra.final.gap_fro);
 }
 
+static void test_repeat_rates(void)
+{
+    /* --repeat semantics: seeds K..K+R−1; Theorem 1 with Δ_{π,δ} and Corollary 3's event should
+     * hold in ≥ 1−δ of the runs; Theorem 1 with Δ_emp in all of them (no violations) */
+    clnscl_sim_opts o;
+    clnscl_sim_opts_default(&o);
+    o.classes = 20;
+    o.per_class = 5;
+    o.batch = 40;
+    o.steps = 30;
+    o.log_every = 30;
+    o.scl = 0;
+    long held = 0, event = 0, viol = 0;
+    const long R = 20;
+    for (long r = 0; r < R; r++) {
+        clnscl_sim_result res;
+        CHECK_STATUS(clnscl_sim_run(&o, r, NULL, NULL, &res), CLNSCL_OK);
+        held += res.theorem1_pi_held;
+        event += res.batch_event_held;
+        viol += res.violations;
+        /* π_max + ε < 1 here, so the Δ_{π,δ} bound is a real (finite-log) number */
+        CHECK(!res.bound_theorem1_pi.vacuous && isfinite(res.bound_theorem1_pi.log10));
+        CHECK(res.final.f_max <= res.pi_max + res.epsilon || !res.batch_event_held);
+    }
+    CHECK(viol == 0);
+    CHECK((double)held >= (1 - o.delta) * (double)R);
+    CHECK((double)event >= (1 - o.delta) * (double)R);
+}
+
 static void test_repeat_and_outputs(void)
 {
     char dir[] = "/tmp/clnscl_test_simXXXXXX";
@@ -644,6 +673,7 @@ int main(void)
     test_trends();
     test_bounds_consistency();
     test_determinism();
+    test_repeat_rates();
     test_repeat_and_outputs();
     test_file_init();
     test_compare_routes();
