@@ -91,31 +91,38 @@ void clnscl_probe_defaults(clnscl_probe_config *c)
 
 /* Softmax regression objective and gradient at theta = [W (dim × K) row-major, b (K)]:
  * f = (1/n) Σ_i [logsumexp(z_i) − z_{i,y_i}] + λ/2 ‖W‖²_F, z = X W + 1 bᵀ;
- * ∇W = Xᵀ(P − Y)/n + λW, ∇b = 1ᵀ(P − Y)/n. Z is n × K scratch. */
+ * ∇W = Xᵀ(P − Y)/n + λW, ∇b = 1ᵀ(P − Y)/n. Z is n × K scratch. Rows are processed in
+ * blocks so that a block of X is still in cache for the gradient product. */
 static double softmax_fg(const double *X, const int32_t *y, size_t n, size_t dim, int K,
                          double lambda, const double *theta, double *grad, double *Z)
 {
     const double *W = theta, *b = theta + dim * (size_t)K;
-    for (size_t i = 0; i < n; i++) memcpy(Z + i * (size_t)K, b, (size_t)K * sizeof(double));
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, K, (int)dim, 1.0, X,
-                (int)dim, W, K, 1.0, Z, K);
-    double f = 0.0;
+    const size_t R = 256;
+    double f = 0.0, inv = 1.0 / (double)n;
     double *gb = grad + dim * (size_t)K;
     memset(gb, 0, (size_t)K * sizeof(double));
-    for (size_t i = 0; i < n; i++) {
-        double *z = Z + i * (size_t)K, mx = z[0];
-        for (int c = 1; c < K; c++) if (z[c] > mx) mx = z[c];
-        double se = 0.0, zy = z[y[i]];
-        for (int c = 0; c < K; c++) { z[c] = exp(z[c] - mx); se += z[c]; }
-        f += log(se) + mx - zy;
-        for (int c = 0; c < K; c++) z[c] /= se;
-        z[y[i]] -= 1.0;                              /* Z ← P − Y */
-        for (int c = 0; c < K; c++) gb[c] += z[c];
+    for (size_t r0 = 0; r0 < n; r0 += R) {
+        size_t m = n - r0 < R ? n - r0 : R;
+        const double *Xb = X + r0 * dim;
+        double *Zb = Z + r0 * (size_t)K;
+        for (size_t i = 0; i < m; i++) memcpy(Zb + i * (size_t)K, b, (size_t)K * sizeof(double));
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, K, (int)dim, 1.0, Xb,
+                    (int)dim, W, K, 1.0, Zb, K);
+        for (size_t i = 0; i < m; i++) {
+            double *z = Zb + i * (size_t)K, mx = z[0];
+            int yi = y[r0 + i];
+            for (int c = 1; c < K; c++) if (z[c] > mx) mx = z[c];
+            double se = 0.0, zy = z[yi];
+            for (int c = 0; c < K; c++) { z[c] = exp(z[c] - mx); se += z[c]; }
+            f += log(se) + mx - zy;
+            for (int c = 0; c < K; c++) z[c] /= se;
+            z[yi] -= 1.0;                              /* Z ← P − Y */
+            for (int c = 0; c < K; c++) gb[c] += z[c];
+        }
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)dim, K, (int)m, inv, Xb,
+                    (int)dim, Zb, K, r0 ? 1.0 : 0.0, grad, K);
     }
-    double inv = 1.0 / (double)n;
     for (int c = 0; c < K; c++) gb[c] *= inv;
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)dim, K, (int)n, inv, X, (int)dim,
-                Z, K, 0.0, grad, K);
     double w2 = 0.0;
     for (size_t j = 0; j < dim * (size_t)K; j++) {
         grad[j] += lambda * W[j];
