@@ -82,6 +82,12 @@ static int cosine_matrix(double *U, long P, long d, double *S, const char *what)
     return CLNSCL_OK;
 }
 
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int refset_build(const clnscl_sim_opts *o, clnscl_rng *rng, refset *r)
 {
     memset(r, 0, sizeof *r);
@@ -113,25 +119,24 @@ static int refset_build(const clnscl_sim_opts *o, clnscl_rng *rng, refset *r)
                                      o->init_labels, s, (int)lab[s], (int)lab[s + r->N]);
                     goto file_fail;
                 }
-        /* dense relabelling 0..C−1 in increasing label order */
-        int32_t maxl = 0;
-        for (long s = 0; s < r->N; s++) maxl = lab[s] > maxl ? lab[s] : maxl;
-        if (maxl > 100000000) {
-            st = clnscl_fail(CLNSCL_EINVAL, "%s: label %d is too large", o->init_labels, (int)maxl);
-            goto file_fail;
-        }
-        long *map = calloc((size_t)maxl + 1, sizeof *map);
+        /* dense relabelling 0..C−1 in increasing label order (sorted unique values) */
+        int32_t *uniq = malloc((size_t)r->N * sizeof *uniq);
         r->labels = malloc((size_t)r->N * sizeof *r->labels);
-        if (!map || !r->labels) {
-            free(map);
+        if (!uniq || !r->labels) {
+            free(uniq);
             st = clnscl_fail(CLNSCL_ENOMEM, "out of memory reading labels");
             goto file_fail;
         }
-        for (long s = 0; s < r->N; s++) map[lab[s]] = 1;
+        memcpy(uniq, lab, (size_t)r->N * sizeof *uniq);
+        qsort(uniq, (size_t)r->N, sizeof *uniq, cmp_i32);
         long C = 0;
-        for (long l = 0; l <= maxl; l++) map[l] = map[l] ? C++ : -1;
-        for (long s = 0; s < r->N; s++) r->labels[s] = (int32_t)map[lab[s]];
-        free(map);
+        for (long s = 0; s < r->N; s++)
+            if (!C || uniq[s] != uniq[C - 1]) uniq[C++] = uniq[s];
+        for (long s = 0; s < r->N; s++) {
+            const int32_t *hit = bsearch(&lab[s], uniq, (size_t)C, sizeof *uniq, cmp_i32);
+            r->labels[s] = (int32_t)(hit - uniq);
+        }
+        free(uniq);
         r->C = C;
         if (C < 2) {
             st = clnscl_fail(CLNSCL_EINVAL, "%s: all samples have the same label (need >= 2 classes)", o->init_labels);

@@ -542,7 +542,7 @@ static void test_file_init(void)
     double E[48 * 5];
     int32_t L[24], L5[5] = {0, 1, 0, 1, 0};
     for (long k = 0; k < 2 * N * d; k++) E[k] = clnscl_rng_normal(&r);
-    for (long s = 0; s < N; s++) L[s] = (int32_t)(7 * (s % 3)); /* labels 0, 7, 14: relabelled */
+    for (long s = 0; s < N; s++) L[s] = (int32_t)(1000000000 * (s % 3)); /* 0, 1e9, 2e9: relabelled */
     CHECK(clnscl_npy_write_f64(epath, E, (size_t)(2 * N), (size_t)d) == CLNSCL_OK);
     CHECK(clnscl_npy_write_i32(lpath, L, (size_t)N) == CLNSCL_OK);
     CHECK(clnscl_npy_write_i32(bad, L5, 5) == CLNSCL_OK);
