@@ -177,8 +177,9 @@ static int rank_ws_alloc(rank_ws *w, size_t m)
 {
     w->m = m;
     w->rec = big_alloc(m * sizeof *w->rec);
-    w->rec2 = big_alloc(m * sizeof *w->rec2);
-    return (w->rec && w->rec2) ? 0 : -1;
+    /* the scratch copy is needed only by the plain LSD sort of small inputs */
+    w->rec2 = m < ((size_t)1 << 16) ? big_alloc(m * sizeof *w->rec2) : NULL;
+    return (w->rec && (w->rec2 || m >= ((size_t)1 << 16))) ? 0 : -1;
 }
 
 static void rank_ws_free(rank_ws *w)
@@ -227,6 +228,115 @@ static int radix_sort(rank_ws *w)
     return 0;
 }
 
+/* LSD radix sort of a short segment a[0..len) (in cache), tmp = scratch of len;
+ * result in a. Digits that are equal across the segment are skipped. */
+static void lsd_segment(rank_rec *a, rank_rec *tmp, size_t len)
+{
+    if (len < 48) { /* insertion sort */
+        for (size_t i = 1; i < len; i++) {
+            rank_rec r = a[i];
+            size_t j = i;
+            while (j > 0 && a[j - 1].key > r.key) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = r;
+        }
+        return;
+    }
+    uint32_t hist[RADIX_PASSES][RADIX_SIZE];
+    memset(hist, 0, sizeof hist);
+    for (size_t k = 0; k < len; k++) {
+        uint64_t u = a[k].key;
+        for (int p = 0; p < RADIX_PASSES; p++) hist[p][(u >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+    }
+    rank_rec *src = a, *dst = tmp;
+    for (int p = 0; p < RADIX_PASSES; p++) {
+        uint32_t *h = hist[p];
+        if (h[(a[0].key >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)] == len) continue;
+        uint32_t sum = 0;
+        for (size_t b = 0; b < RADIX_SIZE; b++) {
+            uint32_t c = h[b];
+            h[b] = sum;
+            sum += c;
+        }
+        int shift = p * RADIX_BITS;
+        for (size_t k = 0; k < len; k++) dst[h[(src[k].key >> shift) & (RADIX_SIZE - 1)]++] = src[k];
+        rank_rec *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, len * sizeof *a);
+}
+
+static double key_value(uint64_t k)
+{
+    uint64_t u = (k & 0x8000000000000000ULL) ? (k ^ 0x8000000000000000ULL) : ~k;
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+/* Two-level sort for large inputs: an in-place bucket permutation (American flag
+ * sort) into SORT_BUCKETS buckets by value — b = ⌊(v − min)·NB/(max − min)⌋ is monotone
+ * in v because rounding is monotone — then an in-cache LSD sort of each bucket. Two
+ * passes over main memory instead of nine, and no second full-size buffer (on virtual
+ * machines the first touch of fresh pages costs as much as the sort). */
+#define SORT_BUCKETS 4096
+typedef struct {
+    double half_lo, scale;
+} bucket_map;
+
+static inline size_t bucket_of(const bucket_map *bm, uint64_t key)
+{
+    double x = (0.5 * key_value(key) - bm->half_lo) * bm->scale;
+    return x < (double)(SORT_BUCKETS - 1) ? (size_t)x : SORT_BUCKETS - 1;
+}
+
+static int sort_records(rank_ws *w)
+{
+    size_t m = w->m;
+    if (m < ((size_t)1 << 16)) return radix_sort(w);
+    rank_rec *a = w->rec;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < m; k++) {
+        double v = key_value(a[k].key);
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+    }
+    bucket_map bm = {0.5 * lo, (double)SORT_BUCKETS / (0.5 * hi - 0.5 * lo)};
+    if (!(bm.scale < INFINITY)) bm.scale = 0.0; /* all values equal: one bucket */
+    size_t *start = calloc(2 * SORT_BUCKETS + 1, sizeof *start), *next = start + SORT_BUCKETS + 1;
+    if (!start) return -1;
+    for (size_t k = 0; k < m; k++) start[bucket_of(&bm, a[k].key) + 1]++;
+    for (size_t b = 0; b < SORT_BUCKETS; b++) start[b + 1] += start[b];
+    memcpy(next, start, SORT_BUCKETS * sizeof *next);
+    size_t maxlen = 0;
+    for (size_t b = 0; b < SORT_BUCKETS; b++) {
+        if (start[b + 1] - start[b] > maxlen) maxlen = start[b + 1] - start[b];
+        while (next[b] < start[b + 1]) { /* follow the cycle through a[next[b]] */
+            rank_rec r = a[next[b]];
+            size_t bb = bucket_of(&bm, r.key);
+            while (bb != b) {
+                rank_rec t = a[next[bb]];
+                a[next[bb]++] = r;
+                r = t;
+                bb = bucket_of(&bm, r.key);
+            }
+            a[next[b]++] = r;
+        }
+    }
+    rank_rec *tmp = malloc((maxlen ? maxlen : 1) * sizeof *tmp);
+    if (!tmp) {
+        free(start);
+        return -1;
+    }
+    for (size_t b = 0; b < SORT_BUCKETS; b++) lsd_segment(a + start[b], tmp, start[b + 1] - start[b]);
+    free(tmp);
+    free(start);
+    return 0;
+}
+
 /* After radix_sort: walk runs of equal keys; the run covering sorted positions
  * [s, e) (1-based ranks s+1..e) has average rank (s+1+e)/2, stored doubled as
  * r2 = s+1+e. Centred doubled rank c = r2 − (M+1). `fn` receives (original index, c). */
@@ -241,7 +351,10 @@ static i128 ranks_store(const rank_ws *w, int32_t *R2c)
         size_t e = s + 1;
         while (e < m && w->rec[e].key == w->rec[s].key) e++;
         int64_t c = (int64_t)(s + 1 + e) - (int64_t)(m + 1);
-        for (size_t k = s; k < e; k++) R2c[w->rec[k].idx] = (int32_t)c;
+        for (size_t k = s; k < e; k++) {
+            if (k + 16 < m) __builtin_prefetch(&R2c[w->rec[k + 16].idx], 1);
+            R2c[w->rec[k].idx] = (int32_t)c;
+        }
         ss += (i128)c * c * (int64_t)(e - s);
         s = e;
     }
@@ -258,7 +371,10 @@ static void ranks_dot(const rank_ws *w, const int32_t *R2c, i128 *sxy, i128 *syy
         while (e < m && w->rec[e].key == w->rec[s].key) e++;
         int64_t c = (int64_t)(s + 1 + e) - (int64_t)(m + 1);
         i128 acc = 0;
-        for (size_t k = s; k < e; k++) acc += R2c[w->rec[k].idx];
+        for (size_t k = s; k < e; k++) {
+            if (k + 16 < m) __builtin_prefetch(&R2c[w->rec[k + 16].idx], 0);
+            acc += R2c[w->rec[k].idx];
+        }
         xy += acc * c;
         yy += (i128)c * c * (int64_t)(e - s);
         s = e;
@@ -289,10 +405,10 @@ int clnscl_spearman(const double *a, const double *b, size_t m, double *out)
     i128 xx = 0, xy = 0, yy = 0;
     int st = CLNSCL_OK;
     for (size_t k = 0; k < m; k++) w.rec[k] = (rank_rec){dkey(a[k]), (uint32_t)k};
-    if (radix_sort(&w)) st = clnscl_fail(CLNSCL_ENOMEM, "Spearman: out of memory");
+    if (sort_records(&w)) st = clnscl_fail(CLNSCL_ENOMEM, "Spearman: out of memory");
     if (!st) xx = ranks_store(&w, R);
     for (size_t k = 0; !st && k < m; k++) w.rec[k] = (rank_rec){dkey(b[k]), (uint32_t)k};
-    if (!st && radix_sort(&w)) st = clnscl_fail(CLNSCL_ENOMEM, "Spearman: out of memory");
+    if (!st && sort_records(&w)) st = clnscl_fail(CLNSCL_ENOMEM, "Spearman: out of memory");
     if (!st) ranks_dot(&w, R, &xy, &yy);
     rank_ws_free(&w);
     free(R);
@@ -348,7 +464,7 @@ int clnscl_rsa_spearman(const double *X, size_t n, size_t dx, const double *Y, s
         st = flat_fail("rsa-spearman", "X");
         goto done;
     }
-    if (radix_sort(&w)) {
+    if (sort_records(&w)) {
         st = clnscl_fail(CLNSCL_ENOMEM, "rsa-spearman: out of memory");
         goto done;
     }
@@ -357,7 +473,7 @@ int clnscl_rsa_spearman(const double *X, size_t n, size_t dx, const double *Y, s
         st = flat_fail("rsa-spearman", "Y");
         goto done;
     }
-    if (radix_sort(&w)) {
+    if (sort_records(&w)) {
         st = clnscl_fail(CLNSCL_ENOMEM, "rsa-spearman: out of memory");
         goto done;
     }
