@@ -76,17 +76,19 @@ double clnscl_sim_exp_nonpos(double x) { return exp_nonpos(x); }
 /* One anchor: fills g (nv scratch/output) and returns ℓ_i in *li. x is row v_i of Σ.
  * g first holds the logits x_j/τ with −∞ outside D(i), then the gradient row. */
 SIM_HOT static int anchor_grad(const double *x, const clnscl_sim_batch *b, long i, clnscl_sim_loss loss,
-                       clnscl_sim_form form, double tau, double scale, double *g, double *li)
+                       clnscl_sim_form form, double tau, double scale, int contiguous, double *g, double *li)
 {
     const long nv = b->nv, pi = (i + b->B) % nv;
     const int32_t yi = b->y[i];
     const double inv_tau = 1.0 / tau;
-    for (long j = 0; j < nv; j++) g[j] = x[b->v[j]] * inv_tau;
+    if (contiguous) /* the batch block itself (v_j = j): a vectorisable copy */
+        for (long j = 0; j < nv; j++) g[j] = x[j] * inv_tau;
+    else
+        for (long j = 0; j < nv; j++) g[j] = x[b->v[j]] * inv_tau;
     /* mask to exactly D(i) */
     g[i] = -INFINITY;
     if (loss == CLNSCL_SIM_NSCL) {
-        for (long j = 0; j < nv; j++)
-            if (b->y[j] == yi) g[j] = -INFINITY;
+        for (long j = 0; j < nv; j++) g[j] = b->y[j] == yi ? -INFINITY : g[j];
         if (form == CLNSCL_SIM_FORM_CODE) g[pi] = x[b->v[pi]] * inv_tau;
     } else if (loss == CLNSCL_SIM_CL && form == CLNSCL_SIM_FORM_PAPER) {
         g[pi] = -INFINITY;
@@ -165,10 +167,11 @@ int clnscl_sim_grad(const double *S, size_t ld, const clnscl_sim_batch *b, clnsc
     double total = 0.0, *scratch = NULL;
     if (!G && !(scratch = malloc((size_t)b->nv * sizeof *scratch)))
         return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-    int st = CLNSCL_OK;
+    int st = CLNSCL_OK, contiguous = 1;
+    for (long j = 0; j < b->nv; j++) contiguous &= b->v[j] == j;
     for (long i = 0; i < b->na && !st; i++) {
         double li = 0.0;
-        st = anchor_grad(S + (size_t)b->v[i] * ld, b, i, loss, form, tau, scale,
+        st = anchor_grad(S + (size_t)b->v[i] * ld, b, i, loss, form, tau, scale, contiguous,
                          G ? G + (size_t)i * (size_t)b->nv : scratch, &li);
         total += li;
     }
