@@ -152,10 +152,7 @@ int clnscl_cmd_compare(int argc, char **argv)
     int rc = 0;
     if (st) rc = cli_fail_status(st);
     else {
-        for (size_t i = 0; i < pc.nfigs; i++) {
-            if (pc.gnuplot) printf("%s/%s.png\n%s/%s.svg\n", out, pc.names[i], out, pc.names[i]);
-            else printf("%s/%s.gp\n", out, pc.names[i]);
-        }
+        plot_ctx_print_outputs(&pc);
         printf("%s/REPORT.md\n", out);
         plot_ctx_note_missing(&pc);
     }

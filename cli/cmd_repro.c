@@ -239,7 +239,54 @@ static int add_group(figplan *p, group **out)
     return CLNSCL_OK;
 }
 
-/* Queue `clnscl train` for every seed: base = [train] + scale keys, then `extra` overrides. */
+/* Queue one run per seed: "<cmd> --key value …" (train: "--key=value", because its 0|1 options
+ * given alone mean 1), seeds 1..`seeds_key` of the scale section. */
+static int plan_runs(figplan *p, group *g, kvlist *args, const char *cmd, const char *seeds_key, int joined,
+                     job_list *jobs, const char *root)
+{
+    long seeds = 1;
+    int st = count_key(&p->cfg, seeds_key, 1, &seeds);
+    for (long s = 1; s <= seeds && !st; s++) {
+        char sv[32];
+        snprintf(sv, sizeof sv, "%ld", s);
+        st = kv_set(args, "seed", sv);
+        size_t na = 1 + (joined ? 1 : 2) * args->n;
+        char **argv = calloc(na, sizeof *argv);
+        char **flags = calloc(args->n, sizeof *flags);
+        if (!st && (!argv || !flags)) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        for (size_t i = 0; i < args->n && !st; i++) {
+            const char *k = args->a[i].key, *v = args->a[i].val;
+            flags[i] = malloc(strlen(k) + strlen(v) + 4);
+            if (!flags[i]) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+            else if (joined) sprintf(flags[i], "--%s=%s", k, v);
+            else sprintf(flags[i], "--%s", k);
+        }
+        if (!st) {
+            argv[0] = (char *)cmd;
+            for (size_t i = 0; i < args->n; i++) {
+                if (joined) argv[1 + i] = flags[i];
+                else {
+                    argv[1 + 2 * i] = flags[i];
+                    argv[2 + 2 * i] = args->a[i].val;
+                }
+            }
+            char *dir = job_dir_for(root, cmd, argv, na);
+            char label[128];
+            snprintf(label, sizeof label, "%s %s seed %ld", p->cfg.name, g->label, s);
+            st = dir ? job_list_add(jobs, argv, na, dir, label, joined, &g->job[g->njobs])
+                     : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+            if (!st) g->njobs++;
+            free(dir);
+        }
+        if (flags)
+            for (size_t i = 0; i < args->n; i++) free(flags[i]);
+        free(flags);
+        free(argv);
+    }
+    return st;
+}
+
+/* `clnscl train` per seed: [train] + the scale's train keys, then `extra` overrides. */
 static int plan_train(figplan *p, group *g, const kvlist *extra, job_list *jobs, const char *root)
 {
     kvlist args = {0};
@@ -250,47 +297,13 @@ static int plan_train(figplan *p, group *g, const kvlist *extra, job_list *jobs,
         st = kv_set(&args, k, p->cfg.over.a[i].val);
     }
     if (!st && extra) st = kv_copy(&args, extra);
-    long seeds = 1;
-    if (!st) st = count_key(&p->cfg, "seeds", 1, &seeds);
-    for (long s = 1; s <= seeds && !st; s++) {
-        char sv[32];
-        snprintf(sv, sizeof sv, "%ld", s);
-        st = kv_set(&args, "seed", sv);
-        if (!st) st = kv_set(&args, "quiet", "1");
-        /* train's 0|1 options given alone mean 1, so every option is passed as --name=value */
-        size_t na = 1 + args.n;
-        char **argv = calloc(na, sizeof *argv);
-        char **flags = calloc(args.n, sizeof *flags);
-        if (!argv || !flags) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        for (size_t i = 0; i < args.n && !st; i++) {
-            flags[i] = malloc(strlen(args.a[i].key) + strlen(args.a[i].val) + 4);
-            if (!flags[i]) {
-                st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-                break;
-            }
-            sprintf(flags[i], "--%s=%s", args.a[i].key, args.a[i].val);
-        }
-        if (!st) {
-            argv[0] = "train";
-            for (size_t i = 0; i < args.n; i++) argv[1 + i] = flags[i];
-            char *dir = job_dir_for(root, "train", argv, na);
-            char label[128];
-            snprintf(label, sizeof label, "%s %s seed %ld", p->cfg.name, g->label, s);
-            st = dir ? job_list_add(jobs, argv, na, dir, label, 1, &g->job[g->njobs])
-                     : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-            if (!st) g->njobs++;
-            free(dir);
-        }
-        if (flags)
-            for (size_t i = 0; i < args.n; i++) free(flags[i]);
-        free(flags);
-        free(argv);
-    }
+    if (!st) st = kv_set(&args, "quiet", "1");
+    if (!st) st = plan_runs(p, g, &args, "train", "seeds", 1, jobs, root);
     kv_free(&args);
     return st;
 }
 
-/* Queue `clnscl sim` for sim-seeds seeds: [sim] + sim.* scale keys + extra. */
+/* `clnscl sim` per seed: [sim] + the scale's sim.* keys + extra. */
 static int plan_sim(figplan *p, group *g, const kvlist *extra, job_list *jobs, const char *root)
 {
     kvlist args = {0};
@@ -298,40 +311,7 @@ static int plan_sim(figplan *p, group *g, const kvlist *extra, job_list *jobs, c
     for (size_t i = 0; i < p->cfg.over.n && !st; i++)
         if (!strncmp(p->cfg.over.a[i].key, "sim.", 4)) st = kv_set(&args, p->cfg.over.a[i].key + 4, p->cfg.over.a[i].val);
     if (!st && extra) st = kv_copy(&args, extra);
-    long seeds = 1;
-    if (!st) st = count_key(&p->cfg, "sim-seeds", 1, &seeds);
-    for (long s = 1; s <= seeds && !st; s++) {
-        char sv[32];
-        snprintf(sv, sizeof sv, "%ld", s);
-        st = kv_set(&args, "seed", sv);
-        size_t na = 1 + 2 * args.n;
-        char **argv = calloc(na, sizeof *argv);
-        char **flags = calloc(args.n, sizeof *flags);
-        if (!argv || !flags) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        for (size_t i = 0; i < args.n && !st; i++) {
-            flags[i] = malloc(strlen(args.a[i].key) + 3);
-            if (!flags[i]) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-            else sprintf(flags[i], "--%s", args.a[i].key);
-        }
-        if (!st) {
-            argv[0] = "sim";
-            for (size_t i = 0; i < args.n; i++) {
-                argv[1 + 2 * i] = flags[i];
-                argv[2 + 2 * i] = args.a[i].val;
-            }
-            char *dir = job_dir_for(root, "sim", argv, na);
-            char label[128];
-            snprintf(label, sizeof label, "%s %s seed %ld", p->cfg.name, g->label, s);
-            st = dir ? job_list_add(jobs, argv, na, dir, label, 0, &g->job[g->njobs])
-                     : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-            if (!st) g->njobs++;
-            free(dir);
-        }
-        if (flags)
-            for (size_t i = 0; i < args.n; i++) free(flags[i]);
-        free(flags);
-        free(argv);
-    }
+    if (!st) st = plan_runs(p, g, &args, "sim", "sim-seeds", 0, jobs, root);
     kv_free(&args);
     return st;
 }
@@ -1099,10 +1079,7 @@ int clnscl_cmd_repro(int argc, char **argv)
     int rc = 0;
     if (st) rc = cli_fail_status(st);
     else {
-        for (size_t i = 0; i < pc.nfigs; i++) {
-            if (pc.gnuplot) printf("%s/%s.png\n%s/%s.svg\n", out, pc.names[i], out, pc.names[i]);
-            else printf("%s/%s.gp\n", out, pc.names[i]);
-        }
+        plot_ctx_print_outputs(&pc);
         printf("%s/REPORT.md\n", out);
         fprintf(stderr, "clnscl repro: %zu claim rows (%zu PASS, %zu FAIL) in %s/REPORT.md; %.1f s\n", rep.n,
                 report_count(&rep, 1), report_count(&rep, 0), out, t_all);

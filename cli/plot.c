@@ -54,6 +54,14 @@ void plot_ctx_free(plot_ctx *c)
     memset(c, 0, sizeof *c);
 }
 
+void plot_ctx_print_outputs(const plot_ctx *c)
+{
+    for (size_t i = 0; i < c->nfigs; i++) {
+        if (c->gnuplot) printf("%s/%s.png\n%s/%s.svg\n", c->dir, c->names[i], c->dir, c->names[i]);
+        else printf("%s/%s.gp\n", c->dir, c->names[i]);
+    }
+}
+
 void plot_ctx_note_missing(const plot_ctx *c)
 {
     if (c->gnuplot || c->nfigs == 0) return;

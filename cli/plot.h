@@ -24,6 +24,8 @@ typedef struct {
 /* Creates `dir` (mkdir -p) and looks gnuplot up on PATH. */
 int plot_ctx_init(plot_ctx *c, const char *dir);
 void plot_ctx_free(plot_ctx *c);
+/* List the written figures on stdout (DIR/NAME.png and .svg, or DIR/NAME.gp without gnuplot). */
+void plot_ctx_print_outputs(const plot_ctx *c);
 /* Print (stderr) how to render the scripts when gnuplot was missing. */
 void plot_ctx_note_missing(const plot_ctx *c);
 
