@@ -28,56 +28,77 @@ int metrics_check_args(const double *X, size_t n, size_t dx, const double *Y, si
 int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, double **Xc, int *all_const)
 {
     double *c = malloc(n * d * sizeof *c);
-    double *w = malloc(2 * d * sizeof *w);
-    char *cst = malloc(d);
+    double *w = malloc(3 * d * sizeof *w);
+    unsigned char *cst = malloc(d);
     if (!c || !w || !cst) {
         free(c);
         free(w);
         free(cst);
         return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
     }
-    double *mean = w, *corr = w + d;
+    double *mean = w, *corr = w + d, *sum = w + 2 * d;
+    int st = CLNSCL_OK;
     memset(cst, 1, d);
-    for (size_t j = 0; j < d; j++) mean[j] = corr[j] = 0.0;
+    for (size_t j = 0; j < d; j++) sum[j] = corr[j] = 0.0;
+    /* pass 1: column sums and "all entries equal to the first row" flags */
     for (size_t i = 0; i < n; i++) {
         const double *x = X + i * d;
         for (size_t j = 0; j < d; j++) {
-            if (!isfinite(x[j])) {
-                free(c);
-                free(w);
-                free(cst);
-                return clnscl_fail(CLNSCL_ENONFINITE, "%s has NaN/Inf at row %zu, column %zu", what, i, j);
-            }
-            mean[j] += x[j];
+            sum[j] += x[j];
             cst[j] &= x[j] == X[j];
         }
     }
-    for (size_t j = 0; j < d; j++) mean[j] = cst[j] ? X[j] : mean[j] / (double)n;
-    /* correction pass: mean += mean of residuals */
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < d; j++) corr[j] += X[i * d + j] - mean[j];
-    for (size_t j = 0; j < d; j++)
-        if (!cst[j]) mean[j] += corr[j] / (double)n;
-    double amax = 0.0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < d; j++) {
-            double v = cst[j] ? 0.0 : X[i * d + j] - mean[j];
-            if (!isfinite(v)) {
-                free(c);
-                free(w);
-                free(cst);
-                return clnscl_fail(CLNSCL_ENONFINITE, "%s: values too large to centre (overflow)", what);
-            }
-            c[i * d + j] = v;
-            if (fabs(v) > amax) amax = fabs(v);
+    for (size_t j = 0; j < d && !st; j++)
+        if (!isfinite(sum[j])) { /* a NaN/Inf, or finite values whose sum overflows */
+            st = clnscl_fail(CLNSCL_ENONFINITE, "%s: values too large to centre (overflow)", what);
+            for (size_t i = 0; i < n; i++)
+                if (!isfinite(X[i * d + j])) {
+                    st = clnscl_fail(CLNSCL_ENONFINITE, "%s has NaN/Inf at row %zu, column %zu", what, i, j);
+                    break;
+                }
         }
+    if (st) {
+        free(c);
+        free(w);
+        free(cst);
+        return st;
+    }
+    /* a constant column centres to exactly 0 (its mean is taken as the constant itself) */
+    for (size_t j = 0; j < d; j++) mean[j] = cst[j] ? X[j] : sum[j] / (double)n;
+    /* pass 2: subtract the mean, accumulate the residual sums */
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * d;
+        double *y = c + i * d;
+        for (size_t j = 0; j < d; j++) {
+            y[j] = x[j] - mean[j];
+            corr[j] += y[j];
+        }
+    }
+    /* pass 3: subtract the mean of the residuals (two-pass corrected centring) */
+    for (size_t j = 0; j < d; j++) corr[j] = cst[j] ? 0.0 : corr[j] / (double)n;
+    double amax = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double *y = c + i * d;
+        for (size_t j = 0; j < d; j++) {
+            y[j] -= corr[j];
+            double a = fabs(y[j]);
+            amax = a > amax ? a : amax;
+        }
+    }
+    if (!isfinite(amax)) {
+        free(c);
+        free(w);
+        free(cst);
+        return clnscl_fail(CLNSCL_ENONFINITE, "%s: values too large to centre (overflow)", what);
+    }
     int all = 1;
     for (size_t j = 0; j < d; j++) all &= cst[j];
-    if (amax > 0.0) {
+    /* exact power-of-two rescaling, only where fourth powers could leave the double range */
+    if (amax > 0.0 && (amax < 0x1p-200 || amax > 0x1p200)) {
         int e;
         frexp(amax, &e);
-        double s = ldexp(1.0, -e); /* exact power-of-two scaling */
-        for (size_t k = 0; k < n * d; k++) c[k] *= s;
+        double sc = ldexp(1.0, -e);
+        for (size_t k = 0; k < n * d; k++) c[k] *= sc;
     }
     free(w);
     free(cst);

@@ -4,9 +4,9 @@
 
 #include <stddef.h>
 
-/* Copy X (n × d, row-major) with every column centred, then scaled by one
- * power of two so that max |entry| is in [0.5, 1) (CKA/RSA are scale invariant;
- * this keeps squares of 1e±150 data in range). A constant column (all entries
+/* Copy X (n × d, row-major) with every column centred; if max |entry| is outside
+ * [2^-200, 2^200] it is rescaled by a power of two into [0.5, 1) (CKA is scale invariant;
+ * this keeps fourth powers of 1e±150 data in range). A constant column (all entries
  * equal) becomes exactly 0. Checks finiteness. *all_const = 1 if every column
  * is constant. `what` names the matrix in messages ("X", "Y"). */
 int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, double **Xc, int *all_const);

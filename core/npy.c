@@ -233,10 +233,14 @@ int clnscl_npy_read(const char *path, clnscl_mat *out)
         st = clnscl_fail(CLNSCL_EFORMAT, "%s: trailing bytes after the NPY data (shape and file size disagree)", path);
         goto done;
     }
-    for (size_t k = 0; k < count; k++) {
-        /* element k of the file: C order → (k / cols, k % cols); Fortran → (k % rows, k / rows) */
-        size_t i = h.fortran ? k % rows : k / cols, j = h.fortran ? k / rows : k % cols;
-        out->data[i * cols + j] = load_elem(raw + k * (size_t)h.size, &h);
+    if (h.kind == 'f' && h.size == 8 && !h.swap && (!h.fortran || cols == 1 || rows == 1)) {
+        memcpy(out->data, raw, nbytes); /* native float64 in row order: the common case */
+    } else if (!h.fortran) {
+        for (size_t k = 0; k < count; k++) out->data[k] = load_elem(raw + k * (size_t)h.size, &h);
+    } else { /* Fortran order: file element k = (k mod rows, k div rows) */
+        size_t k = 0;
+        for (size_t j = 0; j < cols; j++)
+            for (size_t i = 0; i < rows; i++, k++) out->data[i * cols + j] = load_elem(raw + k * (size_t)h.size, &h);
     }
     out->rows = rows;
     out->cols = cols;
