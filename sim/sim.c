@@ -487,7 +487,7 @@ static double log_add(double x, double y)
     return m + log1p(exp(-fabs(x - y)));
 }
 
-static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *res, clnscl_sim_row *row)
+static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *res, clnscl_sim_row *row)
 {
     const clnscl_sim_opts *o = rs->o;
     const size_t n = (size_t)rs->P;
@@ -565,6 +565,18 @@ static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *re
     row->violations = res->violations;
     rs->lemma7_slack = rs->rec_slack = 1.0;
     return CLNSCL_OK;
+}
+
+/* make_row_ with the step in the error message (e.g. a constant Σ_0 has no CKA) */
+static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *res, clnscl_sim_row *row)
+{
+    int st = make_row_(rs, repeat, step, res, row);
+    if (st) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", clnscl_last_error());
+        clnscl_fail(st, "step %ld: %s", step, msg);
+    }
+    return st;
 }
 
 static void run_free(run_state *rs)

@@ -560,6 +560,13 @@ static void test_file_init(void)
     CHECK_CLOSE(rb.rows[0].cka, 1.0, 1e-14, 0);
     CHECK(clnscl_sim_opts_set(&o, "init-labels", bad) == CLNSCL_OK);
     CHECK_STATUS(clnscl_sim_run(&o, 0, NULL, NULL, &res), CLNSCL_ESHAPE);
+    /* identical embeddings: Σ_0 ≡ 1 is constant after centring, CKA undefined → error, not NaN */
+    double Ec[48 * 5];
+    for (long k = 0; k < 2 * N * d; k++) Ec[k] = 1.0;
+    CHECK(clnscl_npy_write_f64(epath, Ec, (size_t)(2 * N), (size_t)d) == CLNSCL_OK);
+    CHECK(clnscl_sim_opts_set(&o, "init-labels", lpath) == CLNSCL_OK);
+    CHECK_STATUS(clnscl_sim_run(&o, 0, NULL, NULL, &res), CLNSCL_EDEGENERATE);
+    CHECK(strstr(clnscl_last_error(), "step 0:") != NULL);
     /* a zero row has no cosine */
     for (long k = 0; k < d; k++) E[3 * d + k] = 0.0;
     CHECK(clnscl_npy_write_f64(epath, E, (size_t)(2 * N), (size_t)d) == CLNSCL_OK);
