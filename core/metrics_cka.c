@@ -5,12 +5,15 @@
  *   tr(KcLc) = ‖XcᵀYc‖²_F,  ‖Kc‖_F = ‖XcᵀXc‖_F,
  * so no n × n matrix is formed unless a feature count exceeds n.
  */
+#include "clnscl/alloc.h"
+#include "clnscl/hot.h"
 #include "clnscl/metrics.h"
 #include "clnscl/status.h"
 #include "metrics_internal.h"
 
 #include <cblas.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,31 +28,56 @@ int metrics_check_args(const double *X, size_t n, size_t dx, const double *Y, si
     return CLNSCL_OK;
 }
 
-int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, double **Xc, int *all_const)
+/* Column sums of X (n × d) compensated with Knuth's branch-free TwoSum (the exact rounding
+ * error of every addition goes into comp), so the mean is accurate to about one rounding
+ * even for large offsets (EDGE_CASES K2); varies[j] != 0 once column j differs from its
+ * first entry. Element-wise over j: every lane sums in row order. */
+CLNSCL_HOT static void center_sums(const double *X, size_t n, size_t d, double *sum, double *comp, uint64_t *varies)
 {
-    double *c = malloc(n * d * sizeof *c);
-    double *w = malloc(3 * d * sizeof *w);
-    unsigned char *cst = malloc(d);
-    if (!c || !w || !cst) {
-        free(c);
-        free(w);
-        free(cst);
-        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
-    }
-    double *mean = w, *corr = w + d, *sum = w + 2 * d;
-    int st = CLNSCL_OK;
-    memset(cst, 1, d);
-    for (size_t j = 0; j < d; j++) sum[j] = corr[j] = 0.0;
-    /* pass 1: column sums and "all entries equal to the first row" flags */
     for (size_t i = 0; i < n; i++) {
         const double *x = X + i * d;
         for (size_t j = 0; j < d; j++) {
-            sum[j] += x[j];
-            cst[j] &= x[j] == X[j];
+            const double s = sum[j], v = x[j], t = s + v, bp = t - s;
+            comp[j] += (s - (t - bp)) + (v - bp);
+            sum[j] = t;
+            varies[j] |= (uint64_t)(v != X[j]);
         }
     }
+}
+
+/* Y = X − 1 meanᵀ; amax[j] = max_i |Y_ij| (finite input: max is exact in any order). */
+CLNSCL_HOT static void center_subtract(const double *X, size_t n, size_t d, const double *mean, double *Y,
+                                       double *amax)
+{
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * d;
+        double *y = Y + i * d;
+        for (size_t j = 0; j < d; j++) {
+            const double v = x[j] - mean[j], a = fabs(v);
+            y[j] = v;
+            amax[j] = a > amax[j] ? a : amax[j];
+        }
+    }
+}
+
+int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, double **Xc, int *all_const)
+{
+    double *c = clnscl_alloc_big(n * d * sizeof *c);
+    double *w = malloc(3 * d * sizeof *w);
+    uint64_t *varies = calloc(d, sizeof *varies);
+    if (!c || !w || !varies) {
+        free(c);
+        free(w);
+        free(varies);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
+    }
+    double *mean = w, *comp = w + d, *sum = w + 2 * d;
+    int st = CLNSCL_OK;
+    for (size_t j = 0; j < d; j++) sum[j] = comp[j] = 0.0;
+    /* pass 1: compensated column sums and constant-column flags */
+    center_sums(X, n, d, sum, comp, varies);
     for (size_t j = 0; j < d && !st; j++)
-        if (!isfinite(sum[j])) { /* a NaN/Inf, or finite values whose sum overflows */
+        if (!isfinite(sum[j]) || !isfinite(comp[j])) { /* a NaN/Inf, or finite values whose sum overflows */
             st = clnscl_fail(CLNSCL_ENONFINITE, "%s: values too large to centre (overflow)", what);
             for (size_t i = 0; i < n; i++)
                 if (!isfinite(X[i * d + j])) {
@@ -60,39 +88,24 @@ int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, d
     if (st) {
         free(c);
         free(w);
-        free(cst);
+        free(varies);
         return st;
     }
     /* a constant column centres to exactly 0 (its mean is taken as the constant itself) */
-    for (size_t j = 0; j < d; j++) mean[j] = cst[j] ? X[j] : sum[j] / (double)n;
-    /* pass 2: subtract the mean, accumulate the residual sums */
-    for (size_t i = 0; i < n; i++) {
-        const double *x = X + i * d;
-        double *y = c + i * d;
-        for (size_t j = 0; j < d; j++) {
-            y[j] = x[j] - mean[j];
-            corr[j] += y[j];
-        }
-    }
-    /* pass 3: subtract the mean of the residuals (two-pass corrected centring) */
-    for (size_t j = 0; j < d; j++) corr[j] = cst[j] ? 0.0 : corr[j] / (double)n;
-    double amax = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double *y = c + i * d;
-        for (size_t j = 0; j < d; j++) {
-            y[j] -= corr[j];
-            double a = fabs(y[j]);
-            amax = a > amax ? a : amax;
-        }
-    }
+    for (size_t j = 0; j < d; j++) mean[j] = varies[j] ? (sum[j] + comp[j]) / (double)n : X[j];
+    /* pass 2: subtract the mean, track the largest magnitude (comp is reused for it) */
+    double *colmax = comp, amax = 0.0;
+    for (size_t j = 0; j < d; j++) colmax[j] = 0.0;
+    center_subtract(X, n, d, mean, c, colmax);
+    for (size_t j = 0; j < d; j++) amax = colmax[j] > amax ? colmax[j] : amax;
     if (!isfinite(amax)) {
         free(c);
         free(w);
-        free(cst);
+        free(varies);
         return clnscl_fail(CLNSCL_ENONFINITE, "%s: values too large to centre (overflow)", what);
     }
     int all = 1;
-    for (size_t j = 0; j < d; j++) all &= cst[j];
+    for (size_t j = 0; j < d; j++) all &= !varies[j];
     /* exact power-of-two rescaling, only where fourth powers could leave the double range */
     if (amax > 0.0 && (amax < 0x1p-200 || amax > 0x1p200)) {
         int e;
@@ -101,7 +114,7 @@ int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, d
         for (size_t k = 0; k < n * d; k++) c[k] *= sc;
     }
     free(w);
-    free(cst);
+    free(varies);
     *Xc = c;
     *all_const = all;
     return CLNSCL_OK;
@@ -109,7 +122,7 @@ int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, d
 
 int metrics_normalize_rows(const double *X, size_t n, size_t d, const char *what, double **Xn)
 {
-    double *o = malloc(n * d * sizeof *o);
+    double *o = clnscl_alloc_big(n * d * sizeof *o);
     if (!o) return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
     for (size_t i = 0; i < n; i++) {
         const double *x = X + i * d;

@@ -16,6 +16,7 @@
  * skipped), assigns average ranks to ties (stored doubled, as integers), and forms the
  * Pearson correlation of the ranks in exact 128-bit integer arithmetic.
  */
+#include "clnscl/alloc.h"
 #include "clnscl/metrics.h"
 #include "clnscl/status.h"
 #include "metrics_internal.h"
@@ -25,7 +26,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define RSA_TILE 768
 
@@ -160,25 +160,12 @@ typedef struct {
     size_t m;
 } rank_ws;
 
-/* Large buffers that are scattered into / gathered from at random: 2 MiB aligned and
- * marked for transparent huge pages (fewer TLB misses; a no-op where unsupported). */
-static void *big_alloc(size_t bytes)
-{
-    const size_t huge = (size_t)2 << 20;
-    size_t sz = (bytes + huge - 1) / huge * huge;
-    void *p = aligned_alloc(huge, sz ? sz : huge);
-#ifdef MADV_HUGEPAGE
-    if (p) madvise(p, sz, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
 static int rank_ws_alloc(rank_ws *w, size_t m)
 {
     w->m = m;
-    w->rec = big_alloc(m * sizeof *w->rec);
+    w->rec = clnscl_alloc_big(m * sizeof *w->rec);
     /* the scratch copy is needed only by the plain LSD sort of small inputs */
-    w->rec2 = m < ((size_t)1 << 16) ? big_alloc(m * sizeof *w->rec2) : NULL;
+    w->rec2 = m < ((size_t)1 << 16) ? clnscl_alloc_big(m * sizeof *w->rec2) : NULL;
     return (w->rec && (w->rec2 || m >= ((size_t)1 << 16))) ? 0 : -1;
 }
 
@@ -396,7 +383,7 @@ int clnscl_spearman(const double *a, const double *b, size_t m, double *out)
     for (size_t k = 0; k < m; k++)
         if (!isfinite(a[k]) || !isfinite(b[k])) return clnscl_fail(CLNSCL_ENONFINITE, "NaN/Inf at position %zu", k);
     rank_ws w;
-    int32_t *R = big_alloc(m * sizeof *R);
+    int32_t *R = clnscl_alloc_big(m * sizeof *R);
     if (rank_ws_alloc(&w, m) || !R) {
         rank_ws_free(&w);
         free(R);
@@ -453,7 +440,7 @@ int clnscl_rsa_spearman(const double *X, size_t n, size_t dx, const double *Y, s
     if (st) return st;
     size_t m = n * (n - 1) / 2;
     rank_ws w;
-    int32_t *R = big_alloc(m * sizeof *R);
+    int32_t *R = clnscl_alloc_big(m * sizeof *R);
     double *T = malloc((size_t)RSA_TILE * RSA_TILE * sizeof *T);
     if (rank_ws_alloc(&w, m) || !R || !T) {
         st = clnscl_fail(CLNSCL_ENOMEM, "rsa-spearman: out of memory (n = %zu)", n);

@@ -19,7 +19,7 @@
  */
 #include "clnscl/sim.h"
 #include "clnscl/status.h"
-#include "sim_internal.h"
+#include "clnscl/hot.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -75,7 +75,7 @@ double clnscl_sim_exp_nonpos(double x) { return exp_nonpos(x); }
 
 /* One anchor: fills g (nv scratch/output) and returns ℓ_i in *li. x is row v_i of Σ.
  * g first holds the logits x_j/τ with −∞ outside D(i), then the gradient row. */
-SIM_HOT static int anchor_grad(const double *x, const clnscl_sim_batch *b, long i, clnscl_sim_loss loss,
+CLNSCL_HOT static int anchor_grad(const double *x, const clnscl_sim_batch *b, long i, clnscl_sim_loss loss,
                        clnscl_sim_form form, double tau, double scale, int contiguous, double *g, double *li)
 {
     const long nv = b->nv, pi = (i + b->B) % nv;

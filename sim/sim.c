@@ -10,31 +10,23 @@
  */
 #include "clnscl/sim.h"
 
+#include "clnscl/alloc.h"
 #include "clnscl/io.h"
 #include "clnscl/metrics.h"
 #include "clnscl/status.h"
-#include "sim_internal.h"
+#include "clnscl/hot.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
-/* Σ matrices are large and accessed at random rows/columns: 2 MB alignment + transparent huge
- * pages cut the TLB misses of the batch gather/scatter (a hint; failure is harmless). */
+
+/* Σ matrices are large and accessed at random rows/columns: huge pages cut the TLB misses
+ * of the batch gather/scatter. */
 static double *alloc_matrix(size_t count)
 {
-    void *p = NULL;
-    size_t bytes = count * sizeof(double);
-    if (bytes >= ((size_t)4 << 20)) {
-        if (posix_memalign(&p, (size_t)2 << 20, bytes)) return NULL;
-#ifdef MADV_HUGEPAGE
-        madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-        return p;
-    }
-    return malloc(bytes);
+    return clnscl_alloc_big(count * sizeof(double));
 }
 
 /* relative / absolute tolerance of every inequality check (rounding of the incremental D_t) */
@@ -325,7 +317,7 @@ static double fro_diff(const double *X, const double *Y, size_t n)
 }
 
 /* Σ (X − Y)² over two gathered nv × nv blocks */
-SIM_HOT static double block_d2(const double *X, const double *Y, size_t nn)
+CLNSCL_HOT static double block_d2(const double *X, const double *Y, size_t nn)
 {
     double s = 0.0;
     for (size_t k = 0; k < nn; k++) {
@@ -336,7 +328,7 @@ SIM_HOT static double block_d2(const double *X, const double *Y, size_t nn)
 }
 
 /* X = Σ[V][V] (nv × nv) and back: the step works on a contiguous copy of the batch block */
-SIM_HOT static void block_gather(const double *S, size_t ld, const clnscl_sim_batch *b, double *X)
+CLNSCL_HOT static void block_gather(const double *S, size_t ld, const clnscl_sim_batch *b, double *X)
 {
     for (long i = 0; i < b->nv; i++) {
         const double *row = S + (size_t)b->v[i] * ld;
@@ -345,7 +337,7 @@ SIM_HOT static void block_gather(const double *S, size_t ld, const clnscl_sim_ba
     }
 }
 
-SIM_HOT static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *b, const double *X)
+CLNSCL_HOT static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *b, const double *X)
 {
     for (long i = 0; i < b->nv; i++) {
         double *row = S + (size_t)b->v[i] * ld;
@@ -357,7 +349,7 @@ SIM_HOT static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *
 /* §3.3 on a gathered block X (nv × nv, positions as in the batch): X[i][j] −= η G[i][j] on the
  * anchor rows, then clip to [−1,1], diagonal fixed at 1, optionally X ← (X+Xᵀ)/2 (the V × V block
  * holds every entry that can have become asymmetric). */
-SIM_HOT static void apply_update(double *X, long nv, long na, const double *G, double eta, int clip, int symmetrize)
+CLNSCL_HOT static void apply_update(double *X, long nv, long na, const double *G, double eta, int clip, int symmetrize)
 {
     for (long i = 0; i < na; i++) {
         double *row = X + (size_t)i * (size_t)nv;
@@ -427,7 +419,7 @@ typedef struct {
 
 /* The non-symmetrised step on the gathered blocks in one pass: ‖G^CL − G^NSCL‖²_F, the
  * block's ‖X^CL − X^NSCL‖² before and after, and X ← clip(X − η G) with unit diagonal (§3.3). */
-SIM_HOT static void fused_update(run_state *rs, int nruns, double eta, int clip, double *lhs2, double *before,
+CLNSCL_HOT static void fused_update(run_state *rs, int nruns, double eta, int clip, double *lhs2, double *before,
                          double *after)
 {
     const long nv = rs->b.nv, na = rs->b.na;

@@ -1,0 +1,16 @@
+/* clnscl/hot.h — CLNSCL_HOT marks a hot loop function for every module.
+ *
+ * Compiled at -O3 in AVX-512 / AVX2 / baseline clones chosen at load time (GCC function
+ * multi-versioning). Only element-wise loops vectorise (no -ffast-math: reductions keep their
+ * order, and ISO C mode does no FMA contraction), so every clone computes bit-identical results.
+ */
+#ifndef CLNSCL_HOT_H
+#define CLNSCL_HOT_H
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define CLNSCL_HOT __attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3")))
+#else
+#define CLNSCL_HOT
+#endif
+
+#endif
