@@ -25,6 +25,7 @@
 #include "clnscl/schedule.h"
 #include "clnscl/status.h"
 #include "clnscl/progress.h"
+#include "clnscl/twins.h"
 
 #include <errno.h>
 #include <math.h>
@@ -137,6 +138,7 @@ typedef struct {
     clnscl_optim *opt;
     double loss_sum; /* running sum of this epoch's batch losses (progress only) */
     long loss_n;
+
     double *H, *Hp, *Z; /* evaluation features, probe features, reference z */
 } twin;
 
@@ -152,6 +154,7 @@ typedef struct {
     long B, spe, total_steps;
     twin tw[MAX_TWINS];
     int nt;
+    int workers; /* threads that step the twins (clnscl_twins_workers at setup) */
     int has_null;
     clnscl_rng shared, null;
     size_t *perm, *perm_null;
@@ -373,6 +376,8 @@ static int trainer_setup(trainer *t, const clnscl_train_opts *opts)
         clnscl_rng ninit = clnscl_rng_split(&t->null);
         clnscl_model_init(t->tw[t->nt - 1].m, &ninit);
     }
+
+    t->workers = clnscl_twins_workers(t->nt);
 
     st = CLNSCL_OK;
     size_t ntr = t->train.n, B = (size_t)t->B;
@@ -598,19 +603,22 @@ static int train_step(trainer *t)
             return st;
         for (size_t b = 0; b < B; b++) t->yb_null[b] = t->train.y[t->perm_null[off + b]];
     }
+    clnscl_twin_job jobs[MAX_TWINS];
+    for (int i = 0; i < t->nt; i++) {
+        const twin *w = &t->tw[i];
+        jobs[i] = (clnscl_twin_job){ .m = w->m, .opt = w->opt, .x = w->shared ? t->views : t->views_null,
+                                     .labels = w->shared ? t->yb : t->yb_null, .kind = w->kind };
+    }
+    clnscl_twins_step(jobs, t->nt, (int)B, t->form, t->o.tau, lr, t->workers);
     for (int i = 0; i < t->nt; i++) {
         twin *w = &t->tw[i];
-        double loss;
-        st = clnscl_model_train_step(w->m, w->shared ? t->views : t->views_null, (int)B,
-                                     w->shared ? t->yb : t->yb_null, w->kind, t->form, t->o.tau, &loss);
-        if (!st) st = clnscl_optim_step(w->opt, w->m->params, w->m->grads, lr);
-        if (st)
-            return clnscl_fail(st, "twin %s, epoch %ld, step %ld: %s", w->name, t->epoch + 1, t->global_step + 1,
-                               clnscl_last_error());
-        if (!isfinite(loss))
+        if (jobs[i].status)
+            return clnscl_fail(jobs[i].status, "twin %s, epoch %ld, step %ld: %s", w->name, t->epoch + 1,
+                               t->global_step + 1, jobs[i].error);
+        if (!isfinite(jobs[i].loss))
             return clnscl_fail(CLNSCL_ENONFINITE, "twin %s diverged at step %ld (loss not finite): lower --lr",
                                w->name, t->global_step + 1);
-        w->loss_sum += loss;
+        w->loss_sum += jobs[i].loss;
         w->loss_n++;
     }
     t->step_in_epoch++;
