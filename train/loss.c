@@ -1,6 +1,7 @@
 /* train/loss.c — CL / NSCL / SCL / CE losses over 2B views (loss.h; THEORY.md §2).
  * Everything is computed in double; the float entry points convert. */
 #include "clnscl/loss.h"
+#include "clnscl/softmax.h"
 #include "clnscl/status.h"
 
 #include <cblas.h>
@@ -96,9 +97,10 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
         nrm[a] = fmax(sqrt(s), 1e-12);
         for (size_t j = 0; j < d; j++) zh[a * d + j] = z[a * d + j] / nrm[a];
     }
-    /* S_ab = ⟨ẑ_a, ẑ_b⟩ / τ */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)d, 1.0 / tau, zh,
-                (int)d, zh, (int)d, 0.0, S, (int)n);
+    /* S_ab = ⟨ẑ_a, ẑ_b⟩ / τ: the upper triangle by dsyrk, mirrored (S is symmetric) */
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)d, 1.0 / tau, zh, (int)d, 0.0, S, (int)n);
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = 0; b < a; b++) S[a * n + b] = S[b * n + a];
 
     /* Anchor a: ℓ_a = log Σ_{b∈D(a)} e^{S_ab} − Σ_{p∈P(a)} w_p S_ap  (THEORY.md §2.1–2.4).
      * The row S_a· is overwritten with G_ab = (q_ab − w_ab)/n, q = softmax over D(a). */
@@ -109,23 +111,6 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
         const int32_t ya = yv[a];
         double *row = S + a * n;
         denominator_row(inD, kind, form, a, p, n, yv);
-        double mx = -INFINITY;
-        size_t cnt = 0, amax = 0;
-        for (size_t b = 0; b < n; b++)
-            if (inD[b]) {
-                if (row[b] > mx) { mx = row[b]; amax = b; }
-                cnt++;
-            }
-        if (cnt == 0) {
-            st = clnscl_fail(CLNSCL_EDEGENERATE,
-                             kind == CLNSCL_LOSS_NSCL
-                                 ? "nscl paper form: anchor %zu has no negatives (every view in the "
-                                   "batch has its label), the loss would be log 0; use the code form"
-                                 : "cl paper form: anchor %zu has an empty denominator (one sample); "
-                                   "use the code form",
-                             a);
-            break;
-        }
         double pos = 0.0, npos = 0.0;
         if (kind == CLNSCL_LOSS_SCL) {
             for (size_t b = 0; b < n; b++)
@@ -135,19 +120,22 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
             pos = row[p];
             npos = 1.0;
         }
-        /* e^{S_ab − max} over exactly D(a) (L4), kept in the row. The maximal term
-         * is exactly 1; log Σ = log1p(Σ of the others), so that e.g. the code-form
-         * loss log(1 + 2e^{−400}) keeps its value instead of rounding to 0. */
-        for (size_t b = 0; b < n; b++) row[b] = inD[b] ? exp(row[b] - mx) : 0.0;
-        row[amax] = 0.0;
-        double rest = 0.0;
-        for (size_t b = 0; b < n; b++) rest += row[b];
-        row[amax] = 1.0;
-        const double se = 1.0 + rest;
-        total += (mx - pos) + log1p(rest);
+        /* softmax over exactly D(a) (L4): −∞ outside it; the row becomes q_ab/n */
+        for (size_t b = 0; b < n; b++) row[b] = inD[b] ? row[b] : -INFINITY;
+        const double inv_n = 1.0 / (double)n;
+        double mx, l1p;
+        if (clnscl_softmax_masked(row, (long)n, inv_n, &mx, &l1p)) {
+            st = clnscl_fail(CLNSCL_EDEGENERATE,
+                             kind == CLNSCL_LOSS_NSCL
+                                 ? "nscl paper form: anchor %zu has no negatives (every view in the "
+                                   "batch has its label), the loss would be log 0; use the code form"
+                                 : "cl paper form: anchor %zu has an empty denominator (one sample); "
+                                   "use the code form",
+                             a);
+            break;
+        }
+        total += (mx - pos) + l1p;
         /* gradient row G_ab = (q_ab − w_ab)/n */
-        const double inv_se = 1.0 / se, inv_n = 1.0 / (double)n;
-        for (size_t b = 0; b < n; b++) row[b] = row[b] * inv_se * inv_n;
         if (kind == CLNSCL_LOSS_SCL) {
             for (size_t b = 0; b < n; b++)
                 if (b != a && yv[b] == ya) row[b] -= inv_n / npos;
@@ -158,11 +146,14 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
     if (st == CLNSCL_OK) {
         *loss = total / (double)n;
         if (grad) {
-            /* ∂L/∂ẑ = (G + Gᵀ) ẑ / τ, then through the normalisation */
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)n, 1.0 / tau,
-                        S, (int)n, zh, (int)d, 0.0, dzh, (int)d);
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n, (int)d, (int)n, 1.0 / tau,
-                        S, (int)n, zh, (int)d, 1.0, dzh, (int)d);
+            /* ∂L/∂ẑ = (G + Gᵀ) ẑ / τ: the upper triangle of G + Gᵀ formed in place, one
+             * symmetric product; then through the normalisation */
+            for (size_t a = 0; a < n; a++) {
+                S[a * n + a] *= 2.0;
+                for (size_t b = a + 1; b < n; b++) S[a * n + b] += S[b * n + a];
+            }
+            cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, (int)n, (int)d, 1.0 / tau, S, (int)n, zh, (int)d,
+                        0.0, dzh, (int)d);
             for (size_t a = 0; a < n; a++) {
                 double *g = grad + a * d;
                 const double *u = zh + a * d, *du = dzh + a * d;

@@ -103,9 +103,6 @@ int clnscl_sim_loss_value(const double *S, size_t ld, const clnscl_sim_batch *b,
  * same-class entries of D^CL(i) other than the positive (§3.5, §4.2). */
 double clnscl_sim_same_class_fraction(const clnscl_sim_batch *b, clnscl_sim_form form);
 
-/* e^x for x ≤ 0 as used by the softmax (within 1 ulp of libm's exp; 0 below −708). */
-double clnscl_sim_exp_nonpos(double x);
-
 /* ---- the run ---------------------------------------------------------------------------- */
 
 /* One logged row (trajectory.csv). Non-representable values are flagged, never inf/NaN. */
