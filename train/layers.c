@@ -444,10 +444,13 @@ void clnscl_nn_maxpool_backward(float *dinp, const float *dout, const float *inp
         for (int oi = 0; oi < Ho; oi++)
             for (int oj = 0; oj < Wo; oj++) {
                 size_t arg = (size_t)oi * st * W + oj * st;
+                float best = x[arg];
                 for (int a = 0; a < k; a++)
                     for (int b = 0; b < k; b++) {
                         const size_t idx = (size_t)(oi * st + a) * W + oj * st + b;
-                        if (x[idx] > x[arg]) arg = idx;
+                        const float v = x[idx];
+                        arg = v > best ? idx : arg;
+                        best = v > best ? v : best;
                     }
                 di[arg] += d[oi * Wo + oj];
             }

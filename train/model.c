@@ -50,7 +50,7 @@ clnscl_model_config clnscl_model_config_default(clnscl_encoder_kind kind, int in
         c.n_enc = 2; c.enc[0] = 256; c.enc[1] = 256;
         c.proj_hidden = 256; c.proj_dim = 64;
     } else {
-        c.n_enc = 3; c.enc[0] = 16; c.enc[1] = 32; c.enc[2] = 64;
+        c.n_enc = 3; c.enc[0] = 8; c.enc[1] = 16; c.enc[2] = 32;
         c.proj_hidden = 128; c.proj_dim = 64;
     }
     c.n_classes = 0;

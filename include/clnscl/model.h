@@ -22,7 +22,8 @@
  *  mlp: 784 → 256 → 256 (h = 256), projector 256 → 256 → 64: 0.35 M multiply-adds
  *       per view forward, ≈ 1.7 MFLOP forward + backward, so one Fashion-MNIST
  *       epoch (60,000 images × 2 views × 4 twins) is ≈ 0.8 TFLOP of sgemm;
- *  cnn: stages 16, 32, 64 (h = 64), projector 64 → 128 → 64.
+ *  cnn: stages 8, 16, 32 (h = 32), projector 32 → 128 → 64: 0.5 M multiply-adds
+ *       per 28×28 view (0.8 M for 32×32×3), ≈ 1.5–2.5× the mlp's cost.
  */
 #ifndef CLNSCL_MODEL_H
 #define CLNSCL_MODEL_H
