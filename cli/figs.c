@@ -139,6 +139,26 @@ int fig_curves(plot_ctx *c, const char *name, const fig_layout *lay, const fig_c
                 else xs[nx++] = x;
             }
         }
+    if (lay->logx && !(ints && nx > 0)) {
+        /* otherwise (fractional epochs, many values) the 1-2-5 sequence inside the data range */
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t k = 0; k < ncurves; k++)
+            for (size_t i = 0; i < curves[k].n; i++) {
+                double x = curves[k].x[i];
+                if (x > 0 && isfinite(x)) {
+                    lo = x < lo ? x : lo;
+                    hi = x > hi ? x : hi;
+                }
+            }
+        nx = 0;
+        if (lo <= hi)
+            for (double dec = pow(10.0, floor(log10(lo))); dec <= hi && nx < 16; dec *= 10.0)
+                for (int m = 0; m < 3 && nx < 16; m++) {
+                    const double x = dec * (m == 0 ? 1.0 : m == 1 ? 2.0 : 5.0);
+                    if (x >= lo * (1 - 1e-9) && x <= hi * (1 + 1e-9)) xs[nx++] = x;
+                }
+        ints = nx >= 2;
+    }
     char xtics[400] = "";
     if (ints && nx > 0) {
         snprintf(xtics, sizeof xtics, "set xtics (");

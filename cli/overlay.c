@@ -273,7 +273,7 @@ void fig_vacuous_extra(char *buf, size_t cap, double max_gap)
     snprintf(buf, cap,
              "set object 1 rect from graph 0, first %.6g to graph 1, graph 1 fc rgb \"#f4dcdc\" fs solid 0.6 noborder behind\n"
              "set arrow 1 from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lc rgb \"#a00000\"\n"
-             "set label 1 \"vacuous above: largest possible gap 2 sqrt(M(M-1)) = %.3g\" at graph 0.02, first %.6g offset 0,0.7 "
+             "set label 1 \"vacuous above: largest possible gap 2 sqrt(M(M-1)) = %.3g\" at graph 0.98, first %.6g right offset 0,0.7 "
              "tc rgb \"#a00000\" font \",8\"",
              L, L, L, max_gap, L);
 }
