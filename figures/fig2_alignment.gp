@@ -1,0 +1,67 @@
+# fig2_alignment.gp — written by clnscl; Fig. 2: alignment of CL with NSCL, SCL and CE during training (Fashion-MNIST, MLP)
+# Data files are beside this script. Render (in this directory): gnuplot fig2_alignment.gp
+# -> fig2_alignment.png (pngcairo) and fig2_alignment.svg
+if (!exists("outbase")) outbase = "fig2_alignment"
+do for [fmt_i = 1:2] {
+reset
+if (fmt_i == 1) {
+    set terminal pngcairo size 900,700 noenhanced font "Sans,10"
+    set output outbase.".png"
+} else {
+    set terminal svg size 900,700 noenhanced font "Sans,10" background rgb "white"
+    set output outbase.".svg"
+}
+set grid lc rgb "#dddddd"
+set datafile missing "?"
+set key box opaque samplen 2
+set style fill transparent solid 0.18 noborder
+set multiplot layout 2,1 title "Fig. 2: alignment of CL with NSCL, SCL and CE during training (Fashion-MNIST, MLP)"
+unset logscale
+unset label
+unset arrow
+unset object
+set autoscale
+set offsets
+set logscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+set xtics (1, 2, 5, 10)
+set format y "%g"
+set yrange [*:*]
+set xlabel ""
+set ylabel "linear CKA of encoder features h"
+set key inside right bottom opaque font ",8"
+plot 'fig2_alignment.dat' index 0 using 1:4:5 with filledcurves fc rgb "#1f5fbf" notitle, \
+     'fig2_alignment.dat' index 0 using 1:2 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "CL vs NSCL (3 seeds)", \
+     'fig2_alignment.dat' index 1 using 1:4:5 with filledcurves fc rgb "#d62728" notitle, \
+     'fig2_alignment.dat' index 1 using 1:2 with linespoints lc rgb "#d62728" dt 1 pt 7 ps 0.5 lw 2 title "CL vs SCL (3 seeds)", \
+     'fig2_alignment.dat' index 2 using 1:4:5 with filledcurves fc rgb "#2ca02c" notitle, \
+     'fig2_alignment.dat' index 2 using 1:2 with linespoints lc rgb "#2ca02c" dt 1 pt 7 ps 0.5 lw 2 title "CL vs CE (3 seeds)", \
+     'fig2_alignment.dat' index 3 using 1:4:5 with filledcurves fc rgb "#7f7f7f" notitle, \
+     'fig2_alignment.dat' index 3 using 1:2 with linespoints lc rgb "#7f7f7f" dt 2 pt 7 ps 0.5 lw 2 title "null: CL vs CL (no shared randomness) (3 seeds)"
+unset logscale
+unset label
+unset arrow
+unset object
+set autoscale
+set offsets
+set logscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+set xtics (1, 2, 5, 10)
+set format y "%g"
+set yrange [*:*]
+set xlabel "epoch + 1 (log scale; epoch 0 = shared initialisation)"
+set ylabel "RSA (Pearson of cosine RDMs)"
+set key inside right bottom opaque font ",8"
+plot 'fig2_alignment.dat' index 0 using 1:9:10 with filledcurves fc rgb "#1f5fbf" notitle, \
+     'fig2_alignment.dat' index 0 using 1:7 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "CL vs NSCL (3 seeds)", \
+     'fig2_alignment.dat' index 1 using 1:9:10 with filledcurves fc rgb "#d62728" notitle, \
+     'fig2_alignment.dat' index 1 using 1:7 with linespoints lc rgb "#d62728" dt 1 pt 7 ps 0.5 lw 2 title "CL vs SCL (3 seeds)", \
+     'fig2_alignment.dat' index 2 using 1:9:10 with filledcurves fc rgb "#2ca02c" notitle, \
+     'fig2_alignment.dat' index 2 using 1:7 with linespoints lc rgb "#2ca02c" dt 1 pt 7 ps 0.5 lw 2 title "CL vs CE (3 seeds)", \
+     'fig2_alignment.dat' index 3 using 1:9:10 with filledcurves fc rgb "#7f7f7f" notitle, \
+     'fig2_alignment.dat' index 3 using 1:7 with linespoints lc rgb "#7f7f7f" dt 2 pt 7 ps 0.5 lw 2 title "null: CL vs CL (no shared randomness) (3 seeds)"
+unset multiplot
+set output
+}

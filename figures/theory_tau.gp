@@ -1,0 +1,46 @@
+# theory_tau.gp — written by clnscl; Surrogate: final CL-NSCL gap and bounds against tau
+# Data files are beside this script. Render (in this directory): gnuplot theory_tau.gp
+# -> theory_tau.png (pngcairo) and theory_tau.svg
+if (!exists("outbase")) outbase = "theory_tau"
+do for [fmt_i = 1:2] {
+reset
+if (fmt_i == 1) {
+    set terminal pngcairo size 900,370 noenhanced font "Sans,10"
+    set output outbase.".png"
+} else {
+    set terminal svg size 900,370 noenhanced font "Sans,10" background rgb "white"
+    set output outbase.".svg"
+}
+set grid lc rgb "#dddddd"
+set datafile missing "?"
+set key box opaque samplen 2
+set style fill transparent solid 0.18 noborder
+set multiplot layout 1,1 title "Surrogate: final CL-NSCL gap and bounds against tau"
+unset logscale
+unset label
+unset arrow
+unset object
+set autoscale
+set offsets
+set logscale x
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+set xtics (0.1, 0.2, 0.5, 1, 2)
+set format y "%g"
+set yrange [*:*]
+set xlabel "temperature tau"
+set ylabel "log10 ||Sigma_CL - Sigma_NSCL||_F at step T"
+set key inside right top opaque font ",8"
+set object 1 rect from graph 0, first 2.90255 to graph 1, graph 1 fc rgb "#f4dcdc" fs solid 0.6 noborder behind
+set arrow 1 from graph 0, first 2.90255 to graph 1, first 2.90255 nohead dt 2 lc rgb "#a00000"
+set label 1 "vacuous above: largest possible gap 2 sqrt(M(M-1)) = 799" at graph 0.98, first 2.90255 right offset 0,0.7 tc rgb "#a00000" font ",8"
+plot 'theory_tau.dat' index 0 using 1:2:4:5 with yerrorlines lc rgb "#9467bd" dt 1 pt 7 ps 0.7 lw 1.5 title "surrogate final gap (mean +- sd over seeds)", \
+     'theory_tau.dat' index 1 using 1:4:5 with filledcurves fc rgb "#ff7f0e" notitle, \
+     'theory_tau.dat' index 1 using 1:2 with linespoints lc rgb "#ff7f0e" dt 2 pt 7 ps 0.5 lw 2 title "recurrence bound (Delta_emp, largest over seeds)", \
+     'theory_tau.dat' index 2 using 1:4:5 with filledcurves fc rgb "#8c564b" notitle, \
+     'theory_tau.dat' index 2 using 1:2 with linespoints lc rgb "#8c564b" dt 3 pt 7 ps 0.5 lw 2 title "Theorem 1 bound (Delta_emp, largest over seeds)", \
+     'theory_tau.dat' index 3 using 1:4:5 with filledcurves fc rgb "#a00000" notitle, \
+     'theory_tau.dat' index 3 using 1:2 with linespoints lc rgb "#a00000" dt 4 pt 7 ps 0.5 lw 2 title "largest possible gap (bounds above: vacuous)"
+unset multiplot
+set output
+}
