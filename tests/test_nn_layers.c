@@ -7,6 +7,7 @@
 #include "clnscl/optim.h"
 #include "clnscl/rng.h"
 #include "clnscl/status.h"
+#include "clnscl/twins.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -405,6 +406,73 @@ static void test_model_twins(void)
     clnscl_model_free(b);
 }
 
+/* clnscl_twins_step: W = 1, 2, 4 workers ⇒ bit-identical twins, equal to the plain sequential
+ * train_step + optim_step calls; a failing twin's status and message reach the caller. */
+static void test_twins_step(void)
+{
+    clnscl_model_config cfg = clnscl_model_config_default(CLNSCL_ENC_MLP, 1, 5, 5);
+    cfg.enc[0] = 12; cfg.enc[1] = 8; cfg.proj_hidden = 8; cfg.proj_dim = 4; cfg.max_batch = 8; cfg.n_classes = 2;
+    enum { NT = 4, NV = 4 }; /* 4 twins; variant 0 = sequential reference, 1..3 = W = 1, 2, 4 */
+    const clnscl_loss_kind kinds[NT] = {CLNSCL_LOSS_CL, CLNSCL_LOSS_NSCL, CLNSCL_LOSS_SCL, CLNSCL_LOSS_CE};
+    clnscl_model *m[NV][NT];
+    clnscl_optim *o[NV][NT];
+    clnscl_optim_config oc = clnscl_optim_config_default();
+    for (int v = 0; v < NV; v++)
+        for (int i = 0; i < NT; i++) {
+            CHECK_STATUS(clnscl_model_alloc(&m[v][i], &cfg), CLNSCL_OK);
+            if (v == 0 && i == 0) clnscl_model_init(m[0][0], &R);
+            else clnscl_model_copy(m[v][i], m[0][0]);
+            CHECK_STATUS(clnscl_optim_alloc(&o[v][i], &oc, m[v][i]->nparams, m[v][i]->tensors, m[v][i]->ntensors),
+                         CLNSCL_OK);
+        }
+    float x[8 * 25 * 3];
+    fill(x, 8 * 25 * 3, 1);
+    const int32_t y[4] = {0, 1, 0, 1};
+    double lref[NT] = {0};
+    for (int step = 0; step < 3; step++) {
+        const float *xb = x + step * 8 * 25;
+        for (int i = 0; i < NT; i++) {
+            CHECK_STATUS(clnscl_model_train_step(m[0][i], xb, 4, y, kinds[i], CLNSCL_FORM_CODE, 0.5, &lref[i]),
+                         CLNSCL_OK);
+            CHECK_STATUS(clnscl_optim_step(o[0][i], m[0][i]->params, m[0][i]->grads, 0.3), CLNSCL_OK);
+        }
+        const int workers[NV] = {0, 1, 2, 4};
+        for (int v = 1; v < NV; v++) {
+            clnscl_twin_job jobs[NT];
+            for (int i = 0; i < NT; i++)
+                jobs[i] = (clnscl_twin_job){ .m = m[v][i], .opt = o[v][i], .x = xb, .labels = y, .kind = kinds[i] };
+            CHECK_STATUS(clnscl_twins_step(jobs, NT, 4, CLNSCL_FORM_CODE, 0.5, 0.3, workers[v]), CLNSCL_OK);
+            for (int i = 0; i < NT; i++) CHECK(jobs[i].status == CLNSCL_OK && jobs[i].loss == lref[i]);
+        }
+    }
+    for (int v = 1; v < NV; v++)
+        for (int i = 0; i < NT; i++) {
+            CHECK(memcmp(m[v][i]->params, m[0][i]->params, m[0][i]->nparams * sizeof(float)) == 0);
+            CHECK(memcmp(m[v][i]->bn_stats, m[0][i]->bn_stats, m[0][i]->nstats * sizeof(float)) == 0);
+        }
+    /* the twins really differ from each other (different losses) */
+    double ge;
+    CHECK_STATUS(clnscl_model_weight_gap(m[0][0], m[0][1], &ge, NULL), CLNSCL_OK);
+    CHECK(ge > 0.0);
+    /* a failing job: paper-form NSCL on a one-class batch has no negatives */
+    {
+        const int32_t same[4] = {1, 1, 1, 1};
+        clnscl_twin_job jobs[2] = {
+            { .m = m[1][0], .opt = o[1][0], .x = x, .labels = same, .kind = CLNSCL_LOSS_CL },
+            { .m = m[1][1], .opt = o[1][1], .x = x, .labels = same, .kind = CLNSCL_LOSS_NSCL },
+        };
+        CHECK_STATUS(clnscl_twins_step(jobs, 2, 4, CLNSCL_FORM_PAPER, 0.5, 0.3, 2), CLNSCL_EDEGENERATE);
+        CHECK(jobs[0].status == CLNSCL_OK && jobs[1].status == CLNSCL_EDEGENERATE);
+        CHECK(strstr(clnscl_last_error(), "no negatives") != NULL);
+        CHECK_STATUS(clnscl_twins_step(jobs, 2, 4, CLNSCL_FORM_PAPER, 0.5, 0.3, 0), CLNSCL_EINVAL);
+    }
+    for (int v = 0; v < NV; v++)
+        for (int i = 0; i < NT; i++) {
+            clnscl_model_free(m[v][i]);
+            clnscl_optim_free(o[v][i]);
+        }
+}
+
 int main(void)
 {
     clnscl_gsl_quiet();
@@ -424,5 +492,6 @@ int main(void)
     test_model_fd(CLNSCL_ENC_MLP);
     test_model_fd(CLNSCL_ENC_CNN);
     test_model_twins();
+    test_twins_step();
     return check_report();
 }

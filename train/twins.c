@@ -47,6 +47,7 @@ int clnscl_twins_step(clnscl_twin_job *jobs, int n, int B, clnscl_loss_form form
     worker_arg args[MAX_WORKERS];
     pthread_t tid[MAX_WORKERS];
     int started[MAX_WORKERS] = { 0 };
+    const int blas_threads = openblas_get_num_threads();
     if (W > 1) openblas_set_num_threads(1);
     for (int k = 0; k < W; k++) {
         args[k] = (worker_arg){ jobs, n, k, W, B, form, tau, lr };
@@ -57,7 +58,7 @@ int clnscl_twins_step(clnscl_twin_job *jobs, int n, int B, clnscl_loss_form form
         if (started[k]) pthread_join(tid[k], NULL);
         else worker(&args[k]); /* no thread available: the same work here */
     }
-    if (W > 1) openblas_set_num_threads(workers);
+    if (W > 1) openblas_set_num_threads(blas_threads);
     for (int i = 0; i < n; i++)
         if (jobs[i].status) return clnscl_fail(jobs[i].status, "%s", jobs[i].error);
     return CLNSCL_OK;

@@ -29,7 +29,7 @@ typedef struct {
 
 /* For every job: clnscl_model_train_step(m, x, B, labels, kind, form, tau) then
  * clnscl_optim_step(opt, lr). `workers` threads (1..n; 1 = in the caller, BLAS threads
- * untouched; > 1 sets OpenBLAS to 1 thread during the step and back to `workers` after).
+ * untouched; > 1 sets OpenBLAS to 1 thread during the step and restores its count after).
  * Returns the first failing job's status with its message recorded on the calling thread
  * ("<message>"); the other jobs have still been stepped. */
 int clnscl_twins_step(clnscl_twin_job *jobs, int n, int B, clnscl_loss_form form, double tau, double lr,
