@@ -4,27 +4,16 @@
 # determinism, and every bad input of the issue: exit status 2, exactly one line
 # "clnscl: …" on stderr naming the problem, nothing on stdout.
 # usage: sh cli_align.sh <clnscl binary> <fixtures dir> <scratch dir>
-BIN=$1
-FIX=$2/align
-TMP=$3
+. "$(dirname "$0")/lib.sh"
+FIX=$FIX/align
+TMP=$SCRATCH
 PY=/usr/bin/python3
-rm -rf "$TMP" && mkdir -p "$TMP" || exit 1
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # expect_fail "what" "message fragment" args...
 expect_fail() {
     what=$1 frag=$2
     shift 2
-    "$BIN" align "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-    [ $rc -eq 2 ] && ok || bad "$what: exit $rc, expected 2"
-    [ -s "$TMP/out" ] && bad "$what: stdout not empty" || ok
-    [ "$(wc -l <"$TMP/err")" -eq 1 ] && ok || bad "$what: stderr has $(wc -l <"$TMP/err") lines"
-    grep -q '^clnscl: ' "$TMP/err" && ok || bad "$what: stderr does not start with 'clnscl: '"
-    grep -qF -- "$frag" "$TMP/err" && ok || bad "$what: message '$(cat "$TMP/err")' lacks '$frag'"
+    reject "$what" "$frag" "" align "$@"
 }
 
 # value of a JSON key (cJSON prints "key":<tab>value)
@@ -120,5 +109,4 @@ expect_fail "unknown option" "unknown option '--frobnicate'" "$TMP/n4.csv" "$TMP
 expect_fail "one file" "expected two feature files" "$TMP/n4.csv"
 expect_fail "missing option value" "--seed needs an integer" "$TMP/n4.csv" "$TMP/n4.csv" --seed
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -2,15 +2,7 @@
 # tests/cli_bounds.sh — `clnscl bounds` end to end: reference value, JSON keys, table, sweep CSV,
 # --out atomicity, and every impossible input (exit 2, one "clnscl: " line, nothing on stdout).
 # usage: sh cli_bounds.sh <clnscl> <fixtures-dir> <scratch-dir>
-BIN=$1
-SCRATCH=$3
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" || exit 1
-OUT=$SCRATCH/out
-ERR=$SCRATCH/err
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 BASE="--classes 100 --tau 1 --batch 1024 --steps 1000 --eta 0.01 --delta 0.05"
 
@@ -111,12 +103,7 @@ if ls "$SCRATCH" | grep -q tmp; then bad "temp file left"; else ok; fi
 if [ $? -eq 2 ] && [ ! -e "$SCRATCH/t.csv" ]; then ok; else bad "failed sweep left a file"; fi
 
 # ---- impossible inputs: exit 2, exactly one "clnscl: " line, nothing on stdout ----
-expect_fail() {
-    "$BIN" bounds "$@" >"$OUT" 2>"$ERR"
-    st=$?
-    if [ $st -eq 2 ] && [ ! -s "$OUT" ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "^clnscl: " "$ERR"; then ok
-    else bad "expected exit 2 + one message for: $* (got $st: $(cat "$ERR"))"; fi
-}
+expect_fail() { reject "bounds $*" "" "" bounds "$@"; }
 R="--tau 1 --batch 1024 --steps 1000 --eta 0.01 --delta 0.05"
 expect_fail --classes 1 $R                                                        # C < 2
 expect_fail --classes 0 $R
@@ -178,5 +165,4 @@ expect_fail $E --eta-file "$SCRATCH/missing.txt"
 expect_fail $E --eta-file "$SCRATCH/eta.txt" --eta 0.1
 expect_fail $E --eta-file "$SCRATCH/eta.txt" --steps 10
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -3,28 +3,14 @@
 # D1/D2): exit 2, exactly one "clnscl: " line naming the problem, nothing on stdout, no
 # output directory. Fixtures are written here with printf/head (no committed files).
 # usage: sh cli_data.sh <clnscl> <fixtures-dir> <scratch-dir>
-BIN=$1
-SCRATCH=$3
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" || exit 1
-OUT=$SCRATCH/stdout
-ERR=$SCRATCH/stderr
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 export CLNSCL_QUIET=1 OPENBLAS_NUM_THREADS=1
 
-# reject WHAT PATTERN ARGS...: exit 2, one stderr line matching PATTERN, empty stdout, no run dir
-reject() {
-    what=$1; pat=$2; shift 2
-    rm -rf "$SCRATCH/run"
-    "$BIN" train "$@" --epochs 1 --out "$SCRATCH/run" >"$OUT" 2>"$ERR"
-    rc=$?
-    if [ $rc -eq 2 ]; then ok; else bad "$what: exit $rc"; fi
-    if [ ! -s "$OUT" ]; then ok; else bad "$what: stdout not empty"; fi
-    if [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "^clnscl: " "$ERR"; then ok; else bad "$what: stderr: $(cat "$ERR")"; fi
-    if grep -q -- "$pat" "$ERR"; then ok; else bad "$what: message lacks '$pat': $(cat "$ERR")"; fi
-    if [ ! -e "$SCRATCH/run" ]; then ok; else bad "$what: left $SCRATCH/run behind"; fi
+# reject_data WHAT MESSAGE-FRAGMENT ARGS...: `clnscl train ARGS` refused, no run directory
+reject_data() {
+    what=$1 pat=$2
+    shift 2
+    reject "$what" "$pat" "$SCRATCH/run" train "$@" --epochs 1 --out "$SCRATCH/run"
 }
 
 # a MNIST-format directory: 20 images of 28×28 (pixels from /dev/zero), labels 0..9 twice
@@ -37,32 +23,31 @@ mk_mnist() {  # mk_mnist DIR IMAGE_MAGIC_BYTES
 }
 
 mk_mnist "$SCRATCH/swapped" '\003\010\000\000'
-reject "byte-swapped IDX magic" "byte-swapped" --data "mnist:$SCRATCH/swapped"
+reject_data "byte-swapped IDX magic" "byte-swapped" --data "mnist:$SCRATCH/swapped"
 mk_mnist "$SCRATCH/float" '\000\000\015\003'
-reject "IDX type byte float" "type byte" --data "mnist:$SCRATCH/float"
+reject_data "IDX type byte float" "type byte" --data "mnist:$SCRATCH/float"
 mk_mnist "$SCRATCH/trunc" '\000\000\010\003'
 head -c 15000 "$SCRATCH/trunc/train-images-idx3-ubyte" >"$SCRATCH/t" && mv "$SCRATCH/t" "$SCRATCH/trunc/train-images-idx3-ubyte"
-reject "truncated IDX images" "truncated" --data "mnist:$SCRATCH/trunc"
+reject_data "truncated IDX images" "truncated" --data "mnist:$SCRATCH/trunc"
 mk_mnist "$SCRATCH/labels" '\000\000\010\003'
 { printf '\000\000\010\001\000\000\000\024'; head -c 19 /dev/zero; printf '\014'; } >"$SCRATCH/labels/train-labels-idx1-ubyte"
-reject "IDX label out of range" "out of range" --data "mnist:$SCRATCH/labels"
+reject_data "IDX label out of range" "out of range" --data "mnist:$SCRATCH/labels"
 mk_mnist "$SCRATCH/count" '\000\000\010\003'
 { printf '\000\000\010\001\000\000\000\023'; head -c 19 /dev/zero; } >"$SCRATCH/count/train-labels-idx1-ubyte"
-reject "IDX label/image count mismatch" "labels but" --data "mnist:$SCRATCH/count"
+reject_data "IDX label/image count mismatch" "labels but" --data "mnist:$SCRATCH/count"
 mkdir -p "$SCRATCH/empty"
-reject "missing MNIST files" "train-images-idx3-ubyte" --data "mnist:$SCRATCH/empty"
-reject "missing Fashion-MNIST names the package" "dataset-fashion-mnist" --data "fashion-mnist:$SCRATCH/empty"
+reject_data "missing MNIST files" "train-images-idx3-ubyte" --data "mnist:$SCRATCH/empty"
+reject_data "missing Fashion-MNIST names the package" "dataset-fashion-mnist" --data "fashion-mnist:$SCRATCH/empty"
 
 # CIFAR-10: batches of 3 records; one batch one byte short
 mkdir -p "$SCRATCH/cifar"
 for b in 1 2 3 4 5; do head -c 9219 /dev/zero >"$SCRATCH/cifar/data_batch_$b.bin"; done
 head -c 9219 /dev/zero >"$SCRATCH/cifar/test_batch.bin"
 head -c 9218 /dev/zero >"$SCRATCH/cifar/data_batch_3.bin"
-reject "truncated CIFAR-10 batch" "record" --data "cifar10:$SCRATCH/cifar"
+reject_data "truncated CIFAR-10 batch" "record" --data "cifar10:$SCRATCH/cifar"
 rm "$SCRATCH/cifar/data_batch_5.bin"
-reject "missing CIFAR-10 batch" "data_batch_5.bin" --data "cifar10:$SCRATCH/cifar"
-reject "missing CIFAR-100 files" "train.bin" --data "cifar100:$SCRATCH/cifar"
-reject "unknown data spec" "cifar100:DIR" --data "svhn:$SCRATCH/cifar"
+reject_data "missing CIFAR-10 batch" "data_batch_5.bin" --data "cifar10:$SCRATCH/cifar"
+reject_data "missing CIFAR-100 files" "train.bin" --data "cifar100:$SCRATCH/cifar"
+reject_data "unknown data spec" "cifar100:DIR" --data "svhn:$SCRATCH/cifar"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,13 +4,7 @@
 # RSA exactly 1 and weight gaps exactly 0 for every shared twin; not so for the null twin),
 # reference .npy files; then SIGTERM mid-run + --resume gives byte-identical outputs.
 # usage: sh e2e_train.sh <clnscl> <fixtures-dir> <scratch-dir>
-BIN=$1
-SCRATCH=$3
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 export OPENBLAS_NUM_THREADS=1
 
 ARGS="--data fashion-mnist --model mlp --widths 128 --proj-hidden 128 --proj-dim 32 --train-limit 1000
@@ -74,5 +68,4 @@ for f in alignment.csv models.csv checkpoint.bin reference/labels.npy reference/
 done
 if [ "$(grep -v '"out"' "$A/config.json")" = "$(grep -v '"out"' "$B/config.json")" ]; then ok; else bad "config.json differs"; fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish
