@@ -5,6 +5,8 @@
 #include "clnscl/sim.h"
 #include "clnscl/status.h"
 
+#include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,7 @@ static void usage(FILE *f)
         "  --strict               stop and exit 1 at the first violated inequality\n"
         "  --max-memory GB        memory limit (default 90% of MemAvailable)\n"
         "  --out DIR              write DIR/trajectory.csv and DIR/summary.json (required)\n"
-        "  --json                 also print summary.json on stdout\n"
+        "  --json                 print summary.json on stdout (default: a short human-readable summary)\n"
         "\n"
         "exit status: 0 all checks held, 1 a check was violated, 2 bad parameters or input.\n",
         f);
@@ -68,6 +70,52 @@ static void usage(FILE *f)
 static int is_bool_flag(const char *k)
 {
     return !strcmp(k, "no-clip") || !strcmp(k, "symmetrize") || !strcmp(k, "no-scl") || !strcmp(k, "strict");
+}
+
+/* value of a summary.json number, or NAN when absent or null (not representable) */
+static double jnum(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* one bound: its value where a double holds it, always its log10 */
+static void print_bound(const cJSON *o, const char *label, const char *key)
+{
+    char lkey[64];
+    snprintf(lkey, sizeof lkey, "%s_log10", key);
+    double v = jnum(o, key), l = jnum(o, lkey);
+    printf("  %-26s", label);
+    if (isfinite(v)) printf("%-14.6g", v);
+    else printf("%-14s", "(beyond double)");
+    if (isfinite(l)) printf("log10 %.4f", l);
+    printf("\n");
+}
+
+/* without --json: the final values in a few human-readable lines (summary.json has them all) */
+static void print_summary(const char *summary, const char *out, int sweep)
+{
+    cJSON *o = cJSON_Parse(summary);
+    if (!o) return;
+    if (sweep) {
+        const cJSON *pts = cJSON_GetObjectItemCaseSensitive(o, "points");
+        printf("sim sweep: %d grid points, %.0f inequality violations\n", cJSON_GetArraySize(pts), jnum(o, "violations"));
+        printf("  written: %s/sweep.csv, %s/summary.json\n", out, out);
+        cJSON_Delete(o);
+        return;
+    }
+    printf("sim: step %.0f, eta_sum %.6g, %.0f inequality violations\n", jnum(o, "step"), jnum(o, "eta_sum"),
+           jnum(o, "violations"));
+    printf("  %-26s%.6g\n", "gap_fro (CL vs NSCL)", jnum(o, "gap_fro"));
+    print_bound(o, "recurrence bound (4.4)", "bound_recurrence");
+    print_bound(o, "Theorem 1 bound (4.5)", "bound_theorem1");
+    printf("  %-26s%-14.6f>= %.6f (Corollary 1)\n", "CKA (CL vs NSCL)", jnum(o, "cka"), jnum(o, "cka_lower"));
+    printf("  %-26s%-14.6f>= %.6f (Corollary 2)\n", "RSA (CL vs NSCL)", jnum(o, "rsa"), jnum(o, "rsa_lower"));
+    if (isfinite(jnum(o, "gap_fro_scl")))
+        printf("  %-26sgap_fro %.6g, CKA %.6f, RSA %.6f\n", "CL vs SCL", jnum(o, "gap_fro_scl"), jnum(o, "cka_scl"),
+               jnum(o, "rsa_scl"));
+    printf("  written: %s/trajectory.csv, %s/summary.json\n", out, out);
+    cJSON_Delete(o);
 }
 
 int clnscl_cmd_sim(int argc, char **argv)
@@ -146,6 +194,7 @@ int clnscl_cmd_sim(int argc, char **argv)
         return 1;
     }
     if (json && summary) printf("%s\n", summary);
+    else if (summary) print_summary(summary, out, nsweep > 0);
     free(summary);
     if (violations) {
         fprintf(stderr, "clnscl: %ld inequality violations (see %s/summary.json)\n", violations, out);

@@ -11,6 +11,7 @@
 #include "clnscl/status.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,16 @@ static int sweep_parse(const clnscl_sim_opts *o, const char *const *specs, int n
 }
 
 /* grid point k → options (last dimension varies fastest) */
+/* a swept value as JSON: a number where the whole text is one (tau=0.5), else a string (form=code) */
+static cJSON *sweep_value_json(const char *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end != v && !*end && !errno && isfinite(x)) return cJSON_CreateNumber(x);
+    return cJSON_CreateString(v);
+}
+
 static int sweep_point(const clnscl_sim_opts *o, const sweep_dim *d, int nd, long k, clnscl_sim_opts *p, int *idx)
 {
     *p = *o;
@@ -501,7 +512,7 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
     cJSON *sw = cJSON_AddObjectToObject(root, "sweep");
     for (int i = 0; i < nspecs; i++) {
         cJSON *a = cJSON_AddArrayToObject(sw, d[i].key);
-        for (int k = 0; k < d[i].n; k++) cJSON_AddItemToArray(a, cJSON_CreateString(d[i].vals[k]));
+        for (int k = 0; k < d[i].n; k++) cJSON_AddItemToArray(a, sweep_value_json(d[i].vals[k]));
     }
     cJSON *pts = cJSON_AddArrayToObject(root, "points");
     clnscl_progress prog;
@@ -521,7 +532,7 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
         }
         cJSON *pt = cJSON_CreateObject();
         cJSON *params = cJSON_AddObjectToObject(pt, "params");
-        for (int i = 0; i < nspecs; i++) cJSON_AddStringToObject(params, d[i].key, d[i].vals[idx[i]]);
+        for (int i = 0; i < nspecs; i++) cJSON_AddItemToObject(params, d[i].key, sweep_value_json(d[i].vals[idx[i]]));
         json_aggregate(pt, &p, &ag);
         cJSON_AddItemToArray(pts, pt);
         if (out_dir) {

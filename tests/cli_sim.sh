@@ -73,4 +73,18 @@ if "$BIN" sim --classes 4 --per-class 6 --batch 6 --steps 20 --out "$SCRATCH/s" 
 else
     bad "sweep"
 fi
+# without --json: a short summary on stdout whose numbers are summary.json's (to the 6 digits shown)
+if "$BIN" sim --classes 4 --per-class 6 --batch 6 --steps 30 --seed 7 --out "$SCRATCH/h" >"$OUT" 2>"$ERR" &&
+    [ ! -s "$ERR" ] && grep -q '^sim: step 30, .* 0 inequality violations$' "$OUT" &&
+    g=$(sed -n 's/^  gap_fro (CL vs NSCL) *//p' "$OUT") &&
+    j=$(sed -n 's/^\t"gap_fro":\t\(.*\),$/\1/p' "$SCRATCH/h/summary.json") &&
+    awk -v a="$g" -v b="$j" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && b > 0 && d <= 1e-5 * b) }' &&
+    grep -q "written: $SCRATCH/h/trajectory.csv" "$OUT"; then
+    ok
+else
+    bad "human-readable summary: $(cat "$OUT" "$ERR")"
+fi
+# the sweep grid in summary.json: numbers for numeric values, strings otherwise
+if tr -d ' \t\n' <"$SCRATCH/s/summary.json" | grep -q '"sweep":{"tau":\[0.5,1\],"form":\["paper","code"\]}'; then ok
+else bad "sweep grid in summary.json"; fi
 finish
