@@ -83,7 +83,7 @@ static void usage(FILE *f)
             "                     rsa-spearman if 3 <= n <= 5000, cka-rbf if n <= 3000)\n"
             "  --json             print one JSON object (n, dx, dy, one key per metric with '-' -> '_')\n"
             "  --bootstrap R      R bootstrap resamples of the samples: 95%% percentile CI\n"
-            "                     (<key>_ci_low, <key>_ci_high)\n"
+            "                     (<key>_ci_low, <key>_ci_high; <key>_boot_n = resamples used)\n"
             "  --permutations P   P row permutations of Y: one-sided p-value (<key>_p)\n"
             "  --seed S           seed of the resampling RNG (default 1)\n"
             "  --rbf-sigma F      bandwidth factor of cka-rbf (default 1)\n"

@@ -615,7 +615,6 @@ static int draw_temperature(plot_ctx *pc, figplan *p, report *rep)
         lay.npanels = 2;
         lay.ylabel[0] = "CKA";
         lay.ylabel[1] = "RSA";
-        lay.key[0] = lay.key[1] = "left bottom";
         st = fig_curves(pc, name, &lay, cv, ncv);
     }
     for (size_t k = 0; k < ncv; k++) fig_curve_free(&cv[k]);
@@ -695,7 +694,6 @@ static int draw_batch(plot_ctx *pc, figplan *p, report *rep)
         lay.npanels = 2;
         lay.ylabel[0] = "final CKA";
         lay.ylabel[1] = "final RSA";
-        lay.key[0] = lay.key[1] = "left bottom";
         st = fig_curves(pc, name, &lay, cv, ncv);
     }
     for (size_t k = 0; k < ncv; k++) fig_curve_free(&cv[k]);
@@ -838,7 +836,6 @@ static int draw_theory(plot_ctx *pc, figplan *p, const job_list *jobs, report *r
         lay.logx = 1;
         lay.npanels = 1;
         lay.ylabel[0] = "log10 ||Sigma_CL - Sigma_NSCL||_F at step T";
-        lay.key[0] = "right top";
         char extra[800];
         fig_vacuous_extra(extra, sizeof extra, max_gap);
         lay.extra[0] = extra;

@@ -117,7 +117,9 @@ int fig_curves(plot_ctx *c, const char *name, const fig_layout *lay, const fig_c
     if (st) return st;
 
     plot_fig f;
-    st = plot_fig_begin(&f, c, name, 900, 330 * np + 40, lay->title);
+    /* the key sits right of the plot area, never over the data: a fixed plot area (same x
+     * extent in every panel) and the right third of the figure for keys and notes */
+    st = plot_fig_begin(&f, c, name, 1200, 330 * np + 40, lay->title);
     if (st) return st;
     FILE *g = f.fp;
     /* a log x axis over less than two decades gets gnuplot's decade tics only: label the data's
@@ -181,7 +183,8 @@ int fig_curves(plot_ctx *c, const char *name, const fig_layout *lay, const fig_c
         gp_str(g, p == np - 1 ? lay->xlabel : "");
         fprintf(g, "\nset ylabel ");
         gp_str(g, lay->ylabel[p] ? lay->ylabel[p] : "");
-        fprintf(g, "\nset key inside %s opaque font \",8\"\n", lay->key[p] ? lay->key[p] : "right bottom");
+        fprintf(g, "\nset lmargin at screen 0.07\nset rmargin at screen 0.68\n"
+                   "set key outside right top Left reverse font \",8\"\n");
         if (lay->extra[p]) fprintf(g, "%s\n", lay->extra[p]);
         int any = 0;
         for (size_t k = 0; k < ncurves; k++) any |= has[k][p];

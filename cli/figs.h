@@ -36,7 +36,6 @@ typedef struct {
     int logy[3];
     double ymin[3], ymax[3]; /* ymin < ymax: fixed range              */
     const char *extra[3];   /* extra gnuplot commands per panel (may be NULL) */
-    const char *key[3];     /* key placement per panel, e.g. "left top" (default "right bottom") */
 } fig_layout;
 
 /* Writes NAME.dat (one block per curve: x, then mean sd min max n per panel) and NAME.gp,

@@ -273,9 +273,9 @@ void fig_vacuous_extra(char *buf, size_t cap, double max_gap)
     snprintf(buf, cap,
              "set object 1 rect from graph 0, first %.6g to graph 1, graph 1 fc rgb \"#f4dcdc\" fs solid 0.6 noborder behind\n"
              "set arrow 1 from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lc rgb \"#a00000\"\n"
-             "set label 1 \"vacuous above: largest possible gap 2 sqrt(M(M-1)) = %.3g\" at graph 0.98, first %.6g right offset 0,0.7 "
-             "tc rgb \"#a00000\" font \",8\"",
-             L, L, L, max_gap, L);
+             "set label 1 \"shaded: vacuous, above the largest\\npossible gap 2 sqrt(n(n-1)) = %.3g\\n(n points of the reference set)\" "
+             "at graph 1.03, graph 0.08 left tc rgb \"#a00000\" font \",8\"",
+             L, L, L, max_gap);
 }
 
 static void put_stat_series(fig_curve *cv, int p, size_t i, const double *vals, size_t n)
@@ -303,10 +303,8 @@ static int draw_overlay(plot_ctx *c, const char *name, const char *title, const 
     char extra[800];
     fig_vacuous_extra(extra, sizeof extra, max_gap);
     lay.extra[0] = extra;
-    lay.key[0] = "left top";
-    lay.key[1] = lay.key[2] = "left center";
     lay.extra[1] = lay.extra[2] =
-        "set label 2 \"lower bounds <= 0 say nothing (vacuous) and fall below the axis\" at graph 0.02, graph 0.06 font \",8\"";
+        "set label 2 \"lower bounds <= 0 say nothing\\n(vacuous) and fall below the axis\" at graph 1.03, graph 0.08 left font \",8\"";
     enum { NET, SUR, REC, THM, TOP, CORM, CORT, NCURVES };
     fig_curve cv[NCURVES];
     memset(cv, 0, sizeof cv);
