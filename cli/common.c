@@ -19,12 +19,13 @@ int cli_fail_status(int status)
 
 int cli_error(const char *fmt, ...)
 {
+    char buf[1024];
     va_list ap;
-    fputs("clnscl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    clnscl_fold_line(buf); /* one line, whatever bytes the input had */
+    fprintf(stderr, "clnscl: %s\n", buf);
     return 2;
 }
 

@@ -4,18 +4,28 @@
 #include <gsl/gsl_errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char clnscl_msg[1024];
 
+void clnscl_fold_line(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+        else if (*p < 0x20 || *p == 0x7f) *p = '?';
+}
+
 int clnscl_fail(int code, const char *fmt, ...)
 {
+    /* format into a scratch buffer first: a caller may pass clnscl_last_error() as an argument
+     * ("%s: %s", what, clnscl_last_error()) */
+    char buf[sizeof clnscl_msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(clnscl_msg, sizeof clnscl_msg, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    /* messages are one line: fold any newline a caller let through */
-    for (char *p = clnscl_msg; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
+    clnscl_fold_line(buf);
+    memcpy(clnscl_msg, buf, sizeof buf);
     return code;
 }
 

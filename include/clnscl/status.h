@@ -28,6 +28,10 @@ int clnscl_fail(int code, const char *fmt, ...)
 #endif
     ;
 
+/* Make s one printable line in place: newline, CR, tab -> ' ', other control bytes -> '?'
+ * (messages quote user input, which may hold any bytes). */
+void clnscl_fold_line(char *s);
+
 /* The last message recorded on this thread ("" if none). */
 const char *clnscl_last_error(void);
 
