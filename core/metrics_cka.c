@@ -12,6 +12,7 @@
 #include "metrics_internal.h"
 
 #include <cblas.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -131,36 +132,55 @@ int metrics_center_copy(const double *X, size_t n, size_t d, const char *what, d
     return CLNSCL_OK;
 }
 
-int metrics_normalize_rows(const double *X, size_t n, size_t d, const char *what, double **Xn)
+double clnscl_norm2(const double *x, size_t d)
 {
-    double *o = clnscl_alloc_big(n * d * sizeof *o);
-    if (!o) return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
+    double amax = 0.0;
+    for (size_t j = 0; j < d; j++)
+        if (fabs(x[j]) > amax) amax = fabs(x[j]);
+    if (amax == 0.0 || !isfinite(amax)) return amax;
+    double ss = 0.0;
+    for (size_t j = 0; j < d; j++) {
+        double v = x[j] / amax;
+        ss += v * v;
+    }
+    return amax * sqrt(ss);
+}
+
+int clnscl_normalize_rows(const double *X, size_t n, size_t d, const char *what, double *out)
+{
     for (size_t i = 0; i < n; i++) {
         const double *x = X + i * d;
+        double *o = out + i * d;
         double amax = 0.0;
         for (size_t j = 0; j < d; j++) {
-            if (!isfinite(x[j])) {
-                free(o);
-                return clnscl_fail(CLNSCL_ENONFINITE, "%s has NaN/Inf at row %zu, column %zu", what, i, j);
-            }
+            if (!isfinite(x[j])) return clnscl_fail(CLNSCL_ENONFINITE, "%s has NaN/Inf at row %zu, column %zu", what, i, j);
             if (fabs(x[j]) > amax) amax = fabs(x[j]);
         }
-        if (amax == 0.0) {
-            free(o);
-            return clnscl_fail(CLNSCL_EDEGENERATE, "%s row %zu is all zeros (cosine undefined)", what, i);
-        }
+        if (amax == 0.0) return clnscl_fail(CLNSCL_EDEGENERATE, "%s row %zu is all zeros (cosine undefined)", what, i);
         double ss = 0.0;
         for (size_t j = 0; j < d; j++) {
             double v = x[j] / amax;
             ss += v * v;
         }
         double inv = 1.0 / (amax * sqrt(ss));
-        if (!isfinite(inv) || inv == 0.0) { /* amax·‖x/amax‖ out of range: scale in two steps */
+        if (!isfinite(inv) || inv < DBL_MIN) { /* 1/‖x‖ overflows or is subnormal: scale in two steps */
             double r = 1.0 / sqrt(ss);
-            for (size_t j = 0; j < d; j++) o[i * d + j] = (x[j] / amax) * r;
+            for (size_t j = 0; j < d; j++) o[j] = (x[j] / amax) * r;
         } else {
-            for (size_t j = 0; j < d; j++) o[i * d + j] = x[j] * inv;
+            for (size_t j = 0; j < d; j++) o[j] = x[j] * inv;
         }
+    }
+    return CLNSCL_OK;
+}
+
+int metrics_normalize_rows(const double *X, size_t n, size_t d, const char *what, double **Xn)
+{
+    double *o = clnscl_alloc_big(n * d * sizeof *o);
+    if (!o) return clnscl_fail(CLNSCL_ENOMEM, "out of memory (%zu x %zu)", n, d);
+    int st = clnscl_normalize_rows(X, n, d, what, o);
+    if (st) {
+        free(o);
+        return st;
     }
     *Xn = o;
     return CLNSCL_OK;

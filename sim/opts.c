@@ -213,6 +213,12 @@ int clnscl_sim_opts_check(const clnscl_sim_opts *o)
     if (o->max_memory_gb < 0) return clnscl_fail(CLNSCL_EINVAL, "--max-memory must be >= 0 GB (got %g)", o->max_memory_gb);
     if (o->steps_per_epoch < 0)
         return clnscl_fail(CLNSCL_EINVAL, "--steps-per-epoch must be >= 0 (got %ld)", o->steps_per_epoch);
+    if (!(o->mix_sample >= 0 && o->mix_view >= 0))
+        return clnscl_fail(CLNSCL_EINVAL, "--mix-sample and --mix-view must be >= 0 (got %g, %g)", o->mix_sample,
+                           o->mix_view);
+    if (o->ref_batch < 1) return clnscl_fail(CLNSCL_EINVAL, "--ref-batch must be >= 1 (got %ld)", o->ref_batch);
+    if (o->warmup_epochs < 0)
+        return clnscl_fail(CLNSCL_EINVAL, "--warmup-epochs must be >= 0 (got %ld)", o->warmup_epochs);
     if (o->init == CLNSCL_SIM_INIT_FILE) {
         if (!o->init_embeddings[0] || !o->init_labels[0])
             return clnscl_fail(CLNSCL_EINVAL, "--init file needs --init-embeddings E.npy and --init-labels L.npy");
@@ -227,8 +233,6 @@ int clnscl_sim_opts_check(const clnscl_sim_opts *o)
         if (o->batch > N)
             return clnscl_fail(CLNSCL_EINVAL, "--batch %ld exceeds the %ld samples (--classes x --per-class)", o->batch, N);
         if (o->dim < 1 || o->dim > 100000) return clnscl_fail(CLNSCL_EINVAL, "--dim must be in 1..100000 (got %ld)", o->dim);
-        if (o->init == CLNSCL_SIM_INIT_MIXTURE && !(o->mix_sample >= 0 && o->mix_view >= 0))
-            return clnscl_fail(CLNSCL_EINVAL, "--mix-sample and --mix-view must be >= 0");
         if (o->sampling == CLNSCL_SIM_SAMPLING_STRATIFIED) {
             long need = (o->batch + o->classes - 1) / o->classes;
             if (need > o->per_class)
@@ -255,9 +259,10 @@ static int sim_samples(const clnscl_sim_opts *o, long *N, long *d)
     int st = clnscl_npy_read(o->init_embeddings, &m);
     if (st) return st;
     if (m.rows % 2 || m.rows < 4) {
+        const size_t rows = m.rows; /* clnscl_mat_free clears m */
         clnscl_mat_free(&m);
         return clnscl_fail(CLNSCL_ESHAPE, "%s: %zu rows; the point layout needs 2N rows (N >= 2 samples x 2 views)",
-                           o->init_embeddings, m.rows);
+                           o->init_embeddings, rows);
     }
     *N = (long)(m.rows / 2);
     *d = (long)m.cols;
@@ -275,7 +280,7 @@ static double bytes_for(const clnscl_sim_opts *o, long N, long d)
 
 double clnscl_sim_memory_bytes(const clnscl_sim_opts *o)
 {
-    long N, d;
+    long N = 0, d = 0;
     if (sim_samples(o, &N, &d)) return NAN; /* --init file: unreadable embeddings */
     return bytes_for(o, N, d);
 }
@@ -301,7 +306,7 @@ static double mem_available(void)
 
 int clnscl_sim_memory_check(const clnscl_sim_opts *o)
 {
-    long N, d;
+    long N = 0, d = 0;
     int st = sim_samples(o, &N, &d);
     if (st) return st;
     double need = bytes_for(o, N, d);

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- formatting --------------------------------------------------------------------------- */
 
@@ -292,6 +294,12 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
+static int dir_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **summary_json, long *violations,
                        int *stopped)
 {
@@ -301,6 +309,7 @@ int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **sum
     if ((st = clnscl_sim_memory_check(o))) return st;
     clnscl_afile af = {0};
     char *tpath = NULL;
+    const int existed = out_dir && dir_exists(out_dir);
     if (out_dir) {
         if ((st = clnscl_mkdir_p(out_dir))) return st;
         if (!(tpath = join_path(out_dir, "trajectory.csv"))) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
@@ -317,6 +326,7 @@ int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **sum
     clnscl_progress_done(&prog);
     if (st || ag.stopped) {
         if (out_dir) clnscl_afile_abort(&af);
+        if (out_dir && !existed) rmdir(out_dir); /* a failed run leaves nothing, not even its (empty) directory */
         free(tpath);
         if (stopped) *stopped = ag.stopped && !st;
         if (violations) *violations = st ? 0 : ag.violations;
@@ -368,12 +378,14 @@ static int sweep_parse(const clnscl_sim_opts *o, const char *const *specs, int n
         memcpy(d[i].key, specs[i], (size_t)(eq - specs[i]));
         for (int k = 0; k < i; k++)
             if (!strcmp(d[k].key, d[i].key)) {
-                sweep_free(d, nspecs);
-                return clnscl_fail(CLNSCL_EINVAL, "--sweep: '%s' is swept twice", d[i].key);
+                int st = clnscl_fail(CLNSCL_EINVAL, "--sweep: '%s' is swept twice", d[i].key);
+                sweep_free(d, nspecs); /* after the message: it quotes d[i].key */
+                return st;
             }
         if (!strcmp(d[i].key, "repeat") || !strcmp(d[i].key, "strict") || !strcmp(d[i].key, "max-memory")) {
+            int st = clnscl_fail(CLNSCL_EINVAL, "--sweep: '%s' cannot be swept", d[i].key);
             sweep_free(d, nspecs);
-            return clnscl_fail(CLNSCL_EINVAL, "--sweep: '%s' cannot be swept", d[i].key);
+            return st;
         }
         const char *p = eq + 1;
         while (1) {
@@ -409,7 +421,6 @@ static int sweep_parse(const clnscl_sim_opts *o, const char *const *specs, int n
     return CLNSCL_OK;
 }
 
-/* grid point k → options (last dimension varies fastest) */
 /* a swept value as JSON: a number where the whole text is one (tau=0.5), else a string (form=code) */
 static cJSON *sweep_value_json(const char *v)
 {
@@ -420,6 +431,7 @@ static cJSON *sweep_value_json(const char *v)
     return cJSON_CreateString(v);
 }
 
+/* grid point k → options (last dimension varies fastest) */
 static int sweep_point(const clnscl_sim_opts *o, const sweep_dim *d, int nd, long k, clnscl_sim_opts *p, int *idx)
 {
     *p = *o;
@@ -491,6 +503,7 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
     }
     clnscl_afile af = {0};
     char *spath = NULL;
+    const int existed = out_dir && dir_exists(out_dir);
     if (out_dir) {
         if ((st = clnscl_mkdir_p(out_dir)) || !(spath = join_path(out_dir, "sweep.csv")) ||
             (st = clnscl_afile_open(&af, spath))) {
@@ -560,6 +573,7 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
     } else if (out_dir) {
         clnscl_afile_abort(&af);
     }
+    if ((st || stop) && out_dir && !existed) rmdir(out_dir);
     cJSON_Delete(root);
     free(spath);
     free(idx);

@@ -53,13 +53,8 @@ static void refset_free(refset *r)
 /* Σ_0 = U Uᵀ of row-normalised U (P × d); exact unit diagonal, entries clipped to [−1, 1]. */
 static int cosine_matrix(double *U, long P, long d, double *S, const char *what)
 {
-    for (long a = 0; a < P; a++) {
-        double *u = U + (size_t)a * (size_t)d, nn = 0.0;
-        for (long k = 0; k < d; k++) nn += u[k] * u[k];
-        if (!(nn > 0.0)) return clnscl_fail(CLNSCL_EDEGENERATE, "%s: row %ld is zero (no cosine similarity)", what, a);
-        double inv = 1.0 / sqrt(nn);
-        for (long k = 0; k < d; k++) u[k] *= inv;
-    }
+    int st = clnscl_normalize_rows(U, (size_t)P, (size_t)d, what, U);
+    if (st) return st;
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)P, (int)d, 1.0, U, (int)d, 0.0, S, (int)P);
     for (long a = 0; a < P; a++) {
         double *row = S + (size_t)a * (size_t)P;
@@ -688,6 +683,11 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
             after = block_d2(rs.X[0], rs.X[1], nv * nv);
         } else {
             fused_update(&rs, nruns, eta, o->clip, &lhs2, &before, &after);
+        }
+        if (!isfinite(lhs2) || !isfinite(after)) { /* only without clipping can Σ leave the box and overflow */
+            st = clnscl_fail(CLNSCL_ENONFINITE, "step %ld: the similarity matrices overflowed the double range "
+                                                "(--no-clip with step size %g diverges)", t, eta);
+            goto done;
         }
         for (int k = 0; k < nruns; k++) block_scatter(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
         const double lhs = sqrt(lhs2), D_t = sqrt(rs.D2 > 0 ? rs.D2 : 0.0);

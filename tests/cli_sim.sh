@@ -38,6 +38,17 @@ reject_sim "stratified impossible" $O --sampling stratified --classes 10 --per-c
 reject_sim "unknown schedule" $O --schedule linear
 reject_sim "nan eta" $O --eta nan
 reject_sim "stray argument" $O extra
+reject_sim "negative mixture noise" $O --mix-sample -1
+reject_sim "ref-batch 0" $O --ref-batch 0
+reject_sim "negative warm-up" $O --warmup-epochs -1
+reject "swept twice (message names it)" "'tau' is swept twice" "$SCRATCH/bad" sim $O --sweep tau=0.1 --sweep tau=0.2
+reject "unsweepable key (message names it)" "'repeat' cannot be swept" "$SCRATCH/bad" sim $O --sweep repeat=1,2
+# failures found while running: one message, no NaN in it, and no output directory left
+reject "diverging --no-clip run" "overflowed the double range" "$SCRATCH/bad" sim $O --classes 3 --per-class 4 \
+    --batch 4 --steps 20 --eta 1e160 --no-clip
+reject "empty NSCL denominator at run time" "empty denominator" "$SCRATCH/bad" sim $O --classes 2 --per-class 4 \
+    --batch 2 --steps 200
+if grep -qi nan "$ERR"; then bad "NaN in a message: $(cat "$ERR")"; else ok; fi
 printf 'not an npy file' >"$SCRATCH/junk.npy"
 reject_sim "malformed embeddings" $O --init file --init-embeddings "$SCRATCH/junk.npy" --init-labels "$SCRATCH/junk.npy"
 

@@ -350,6 +350,33 @@ static void test_degenerate(void)
     CHECK_CLOSE(v, 1.0 / 49.0, 1e-12, 0);
 }
 
+/* clnscl_norm2 / clnscl_normalize_rows: no overflow or underflow in the squares (3-4-5 rows at
+ * any scale), in place, and the degenerate rows refused */
+static void test_row_norms(void)
+{
+    const double scales[] = {1.0, 1e300, 1e-300, 1e-320};
+    for (int s = 0; s < 4; s++) {
+        const double c = scales[s], x[] = {3 * c, -4 * c};
+        CHECK_CLOSE(clnscl_norm2(x, 2), 5 * c, 1e-15, s == 3 ? 1e-323 : 0);
+        double o[2];
+        CHECK_STATUS(clnscl_normalize_rows(x, 1, 2, "x", o), CLNSCL_OK);
+        CHECK_CLOSE(o[0], s == 3 ? o[0] : 0.6, 1e-15, 0); /* 3e-320 is subnormal: only the direction */
+        if (s < 3) CHECK_CLOSE(o[1], -0.8, 1e-15, 0);
+        CHECK_CLOSE(o[0] * o[0] + o[1] * o[1], 1.0, s == 3 ? 1e-3 : 1e-15, 0);
+    }
+    double big[] = {1.7e308, 1.7e308, 1e308, 0};
+    CHECK(isinf(clnscl_norm2(big, 2))); /* the norm itself exceeds the double range */
+    CHECK_STATUS(clnscl_normalize_rows(big, 2, 2, "big", big), CLNSCL_OK); /* in place, two-step scaling */
+    CHECK_CLOSE(big[0], sqrt(0.5), 1e-15, 0);
+    CHECK_CLOSE(big[1], sqrt(0.5), 1e-15, 0);
+    CHECK_CLOSE(big[2], 1.0, 0, 0);
+    CHECK(clnscl_norm2(big + 3, 1) == 0.0);
+    double zero[] = {1, 2, 0, 0}, o[4];
+    CHECK_STATUS(clnscl_normalize_rows(zero, 2, 2, "Z", o), CLNSCL_EDEGENERATE);
+    double nan_[] = {1, NAN};
+    CHECK_STATUS(clnscl_normalize_rows(nan_, 1, 2, "N", o), CLNSCL_ENONFINITE);
+}
+
 int main(void)
 {
     clnscl_gsl_quiet();
@@ -358,5 +385,6 @@ int main(void)
     test_golden();
     test_invariances();
     test_degenerate();
+    test_row_norms();
     return check_report();
 }

@@ -40,6 +40,17 @@ static void test_l1(void)
     /* scaling a row does not change anything (cosine computed inside) */
     const double z3[] = {3, 0, 0, 0.2, 7, 0, 0, 1e-3};
     CHECK_CLOSE(loss_of(CLNSCL_LOSS_CL, CLNSCL_FORM_CODE, 0.5, z3, 2, 2, y, &st), 0.2395447662218845, 1e-14, 0);
+    /* ... even where the squares of the entries overflow (1e300) or the rows hold the largest
+     * doubles; rows whose norm is below 1e-12 are divided by 1e-12 instead (L5, PyTorch's
+     * F.normalize): such rows are ~0 and every similarity with them is ~0 */
+    const double zb[] = {3e300, 0, 0, 2e300, 1.7e308, 0, 0, 1e300};
+    CHECK_CLOSE(loss_of(CLNSCL_LOSS_CL, CLNSCL_FORM_CODE, 0.5, zb, 2, 2, y, &st), 0.2395447662218845, 1e-14, 0);
+    CHECK_STATUS(st, CLNSCL_OK);
+    double gb[8], l0;
+    CHECK_STATUS(clnscl_loss_contrastive(CLNSCL_LOSS_CL, CLNSCL_FORM_CODE, 0.5, zb, 2, 2, y, &l0, gb), CLNSCL_OK);
+    for (int i = 0; i < 8; i++) CHECK(isfinite(gb[i]));
+    const double zt[] = {1e-300, 0, 0, 1e-300, 1e-300, 0, 0, 1e-300};
+    CHECK_CLOSE(loss_of(CLNSCL_LOSS_CL, CLNSCL_FORM_CODE, 0.5, zt, 2, 2, y, &st), log(3.0), 1e-14, 0);
     /* τ ≤ 0, NaN τ */
     double l;
     CHECK_STATUS(clnscl_loss_contrastive(CLNSCL_LOSS_CL, CLNSCL_FORM_CODE, 0.0, z, 2, 2, y, &l, NULL), CLNSCL_EINVAL);

@@ -1,6 +1,7 @@
 /* train/loss.c — CL / NSCL / SCL / CE losses over 2B views (loss.h; THEORY.md §2).
  * Everything is computed in double; the float entry points convert. */
 #include "clnscl/loss.h"
+#include "clnscl/metrics.h"
 #include "clnscl/softmax.h"
 #include "clnscl/status.h"
 
@@ -92,9 +93,11 @@ int clnscl_loss_contrastive(clnscl_loss_kind kind, clnscl_loss_form form, double
     for (size_t a = 0; a < n; a++) yv[a] = labels ? labels[a % B] : 0;
     /* ẑ = z / max(‖z‖, 1e-12)  (EDGE_CASES.md L5) */
     for (size_t a = 0; a < n; a++) {
-        double s = 0.0;
-        for (size_t j = 0; j < d; j++) s += z[a * d + j] * z[a * d + j];
-        nrm[a] = fmax(sqrt(s), 1e-12);
+        nrm[a] = fmax(clnscl_norm2(z + a * d, d), 1e-12); /* no overflow/underflow in the squares */
+        if (!isfinite(nrm[a])) {
+            free(zh); free(nrm); free(S); free(dzh); free(inD); free(yv);
+            return clnscl_fail(CLNSCL_ENONFINITE, "view %zu: its l2 norm exceeds the double range", a);
+        }
         for (size_t j = 0; j < d; j++) zh[a * d + j] = z[a * d + j] / nrm[a];
     }
     /* S_ab = ⟨ẑ_a, ẑ_b⟩ / τ: the upper triangle by dsyrk, mirrored (S is symmetric) */

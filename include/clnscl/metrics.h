@@ -11,6 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ‖x‖₂ of d values without overflow or underflow in the squares (scaled by max |x_j|); 0 for a
+ * zero vector; +inf only when the norm itself exceeds the double range. */
+double clnscl_norm2(const double *x, size_t d);
+
+/* Rows of X (n × d) divided by their l2 norms into out (out may be X), computed without
+ * overflow or underflow, so the result does not depend on the scale of a row. NaN/Inf or a zero
+ * row is an error naming `what`, the row and column. */
+int clnscl_normalize_rows(const double *X, size_t n, size_t d, const char *what, double *out);
+
 /* Linear CKA of column-centred raw features (the authors' experiments, §6.4).
  * Computed in feature space: ‖XcᵀYc‖²_F / (‖XcᵀXc‖_F ‖YcᵀYc‖_F). n ≥ 2. */
 int clnscl_cka_linear(const double *X, size_t n, size_t dx,
