@@ -65,10 +65,20 @@ static double ln_add(double a, double b)
     return m + log1p(exp(-fabs(a - b)));
 }
 
+/* S_η: ≥ 0 and finite (η_t ≥ 0 is checked where the schedule is made; a sum that overflows
+ * the double range is refused here) */
+static int check_eta_sum(double S_eta)
+{
+    if (isnan(S_eta) || S_eta < 0) return clnscl_fail(CLNSCL_EINVAL, "sum of step sizes must be >= 0 (got %g)", S_eta);
+    if (!isfinite(S_eta)) return clnscl_fail(CLNSCL_EINVAL, "sum of step sizes overflows the double range");
+    return CLNSCL_OK;
+}
+
 int clnscl_bounds_from_log(double ln_value, clnscl_bound *out)
 {
-    if (isnan(ln_value) || ln_value == INFINITY)
-        return clnscl_fail(CLNSCL_EINTERNAL, "bound's logarithm is not finite (parameters too extreme)");
+    if (isnan(ln_value) || ln_value == INFINITY) /* even log10 of the bound is beyond double */
+        return clnscl_fail(CLNSCL_EINVAL, "the bound's logarithm exceeds the double range (parameters too extreme: "
+                                          "step sizes too large or tau too small)");
     out->log10 = ln_value / LN10;
     out->finite = ln_value < log(DBL_MAX);
     out->value = out->finite ? exp(ln_value) : 0.0;
@@ -235,8 +245,7 @@ int clnscl_bounds_theorem1(double log_Delta, double tau, long B, double S_eta, c
 {
     int st;
     if ((st = check_batch(B)) || (st = check_tau(tau, B)) || (st = check_log_delta(log_Delta))) return st;
-    if (!(S_eta >= 0) || !isfinite(S_eta))
-        return clnscl_fail(CLNSCL_EINVAL, "sum of step sizes must be finite and >= 0 (got %g)", S_eta);
+    if ((st = check_eta_sum(S_eta))) return st;
     double b = (double)B;
     double l = (S_eta == 0 || log_Delta == -INFINITY)
                    ? -INFINITY
@@ -349,8 +358,7 @@ int clnscl_bounds_theorem2(double log_Delta, double tau, double beta, double G, 
 {
     int st = check_theorem2(log_Delta, tau, beta, G);
     if (st) return st;
-    if (!(S_eta >= 0) || !isfinite(S_eta))
-        return clnscl_fail(CLNSCL_EINVAL, "sum of step sizes must be finite and >= 0 (got %g)", S_eta);
+    if ((st = check_eta_sum(S_eta))) return st;
     double x = beta * S_eta, lx;
     if (!isfinite(x)) return clnscl_fail(CLNSCL_EINVAL, "beta x S_eta overflows (%g x %g)", beta, S_eta);
     if ((st = ln_expm1(x, &lx))) return st;

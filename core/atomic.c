@@ -12,6 +12,11 @@ int clnscl_afile_open(clnscl_afile *f, const char *path)
 {
     if (!f || !path || !*path) return clnscl_fail(CLNSCL_EINVAL, "empty output path");
     f->fp = NULL;
+    f->path = f->tmp_path = NULL;
+    struct stat sb; /* the rename would replace whatever is there: only ever a regular file */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return clnscl_fail(CLNSCL_EIO, "%s exists and is not a regular file (%s); not replacing it", path,
+                           S_ISDIR(sb.st_mode) ? "a directory" : "a device, pipe or socket");
     f->tmp_path = NULL;
     f->path = strdup(path);
     size_t l = strlen(path);

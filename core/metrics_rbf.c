@@ -11,6 +11,7 @@
 #include "metrics_internal.h"
 
 #include <cblas.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -121,8 +122,13 @@ int clnscl_cka_rbf(const double *X, size_t n, size_t dx, const double *Y, size_t
                              s ? "Y" : "X");
             goto done;
         }
-        double sig = sigma_factor * med;
-        sides[s]->g = -1.0 / (2.0 * sig * sig);
+        double sig = sigma_factor * med, two_s2 = 2.0 * sig * sig;
+        if (!(two_s2 >= DBL_MIN) || !isfinite(two_s2)) { /* 2σ² underflows (g = −inf: 0·inf on the diagonal) or overflows */
+            st = clnscl_fail(CLNSCL_EINVAL, "cka-rbf: bandwidth %g x median distance of %s (%g) = %g: 2 sigma^2 is "
+                             "outside the double range; choose another --rbf-sigma", sigma_factor, s ? "Y" : "X", med, sig);
+            goto done;
+        }
+        sides[s]->g = -1.0 / two_s2;
     }
     free(D);
     D = NULL;
@@ -184,6 +190,7 @@ int clnscl_cka_rbf(const double *X, size_t n, size_t dx, const double *Y, size_t
         goto done;
     }
     *out = kl / (sqrt(kk) * sqrt(ll));
+    if (!isfinite(*out)) st = clnscl_fail(CLNSCL_ENONFINITE, "cka-rbf: the kernel sums are not finite");
 done:
     free(Xc);
     free(Yc);

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void clnscl_mat_free(clnscl_mat *m)
 {
@@ -169,6 +170,11 @@ int clnscl_npy_read(const char *path, clnscl_mat *out)
     out->data = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp) return clnscl_fail(CLNSCL_EIO, "cannot open %s: %s", path, strerror(errno));
+    struct stat sb0;
+    if (fstat(fileno(fp), &sb0) == 0 && S_ISDIR(sb0.st_mode)) {
+        fclose(fp);
+        return clnscl_fail(CLNSCL_EIO, "%s is a directory, not an NPY file", path);
+    }
     int st = CLNSCL_OK;
     npy_header h = {0};
     char *hdr = NULL;
@@ -218,6 +224,23 @@ int clnscl_npy_read(const char *path, clnscl_mat *out)
         goto done;
     }
     size_t count = rows * cols, nbytes = count * (size_t)h.size;
+    {   /* a regular file's size must match the shape before anything that size is allocated */
+        struct stat sb;
+        long pos = ftell(fp);
+        if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && pos >= 0) {
+            unsigned long long left = (unsigned long long)sb.st_size - (unsigned long long)pos;
+            if (left < nbytes) {
+                st = clnscl_fail(CLNSCL_EFORMAT, "%s: truncated NPY data (%llu of %zu bytes for shape %zu x %zu)", path,
+                                 left, nbytes, rows, cols);
+                goto done;
+            }
+            if (left > nbytes) {
+                st = clnscl_fail(CLNSCL_EFORMAT, "%s: trailing bytes after the NPY data (shape and file size disagree)",
+                                 path);
+                goto done;
+            }
+        }
+    }
     raw = malloc(nbytes ? nbytes : 1);
     out->data = malloc((count ? count : 1) * sizeof(double));
     if (!raw || !out->data) {

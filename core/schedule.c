@@ -76,6 +76,7 @@ double clnscl_schedule_sum(const clnscl_schedule *s)
         else comp += (x - u) + sum;
         sum = u;
         t += n;
+        if (!isfinite(sum)) return INFINITY; /* overflow: no compensation (inf − inf is NaN) */
     }
     return sum + comp;
 }

@@ -105,6 +105,14 @@ expect_fail "unknown metric" "unknown metric 'cca'" "$TMP/n4.csv" "$TMP/n4.csv" 
 expect_fail "bad --bootstrap" "--bootstrap" "$TMP/n4.csv" "$TMP/n4.csv" --bootstrap -5
 expect_fail "non-numeric --permutations" "is not an integer" "$TMP/n4.csv" "$TMP/n4.csv" --permutations ten
 expect_fail "bad --rbf-sigma" "--rbf-sigma must be > 0" "$TMP/n4.csv" "$TMP/n4.csv" --rbf-sigma 0
+expect_fail "tiny rbf bandwidth (no NaN)" "2 sigma^2 is outside the double range" "$FIX/A_X.npy" "$FIX/A_Y.npy" \
+    --metrics cka-rbf --rbf-sigma 1e-300
+mkdir -p "$TMP/dir.npy"
+# an NPY header claiming 200000 x 50000 doubles over 800 bytes: refused before allocating 80 GB
+h="{'descr': '<f8', 'fortran_order': False, 'shape': (200000, 50000), }"
+{ printf '\223NUMPY\001\000\166\000%-117s\n' "$h"; head -c 800 /dev/zero; } >"$TMP/huge.npy"
+expect_fail "shape larger than the file" "truncated NPY data (800 of 80000000000 bytes" "$TMP/huge.npy" "$FIX/A_Y.npy"
+expect_fail "directory as input" "is a directory" "$TMP/dir.npy" "$FIX/A_Y.npy"
 expect_fail "unknown option" "unknown option '--frobnicate'" "$TMP/n4.csv" "$TMP/n4.csv" --frobnicate
 expect_fail "one file" "expected two feature files" "$TMP/n4.csv"
 expect_fail "missing option value" "--seed needs an integer" "$TMP/n4.csv" "$TMP/n4.csv" --seed

@@ -157,6 +157,12 @@ expect_fail --classes 10 $R --sweep nonsense=1,2
 expect_fail --classes 10 --batch 1024 --steps 1000 --eta 0.01 --delta 0.05 --sweep tau=
 expect_fail --classes 10 --batch 1024 --steps 1000 --eta 0.01 --delta 0.05 --sweep tau=1 --json
 expect_fail --classes 10 $R --out "$SCRATCH/no/such/dir/x.json"
+expect_fail --classes 10 $R --out "$SCRATCH"                                      # a directory as --out
+mkfifo "$SCRATCH/fifo" && expect_fail --classes 10 $R --out "$SCRATCH/fifo"       # never renamed over a non-file
+if [ -p "$SCRATCH/fifo" ]; then ok; else bad "--out replaced a FIFO"; fi
+expect_fail --classes 10 --tau 1e-6 --batch 64 --steps 100 --eta 1e300 --delta 0.05  # log of the bound beyond double
+expect_fail --classes 10 --tau 0.5 --batch 64 --steps 100 --eta 1e308 --delta 0.05   # S_eta overflows
+if grep -qi nan "$ERR"; then bad "NaN in a message: $(cat "$ERR")"; else ok; fi
 E="--classes 10 --tau 1 --batch 1024 --delta 0.05"
 expect_fail $E --eta-file "$SCRATCH/eta_neg.txt"                                  # negative step size in a file
 expect_fail $E --eta-file "$SCRATCH/eta_nan.txt"
