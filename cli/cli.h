@@ -32,6 +32,13 @@ int cli_error(const char *fmt, ...)
 int cli_parse_double(const char *opt, const char *s, double *out);
 int cli_parse_long(const char *opt, const char *s, long *out);
 
+/* A command-line option given twice is an error, not "last one wins": if any --NAME (or
+ * --NAME=value) appears twice in argv[1..], print "clnscl: <cmd>: --NAME given twice" and return 2,
+ * else 0. `repeatable` (NULL-terminated, names without "--", may be NULL) lists the options that
+ * may repeat (e.g. "sweep"). A token after an option that takes a value is that value, so a value
+ * that itself starts with "--" is not supported. */
+int cli_reject_repeats(int argc, char **argv, const char *const *repeatable);
+
 /* 1 if argv contains -h or --help */
 int cli_wants_help(int argc, char **argv);
 

@@ -137,25 +137,21 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 static int parse_metrics(const char *list, int *on)
 {
     if (!list || !*list) return cli_error("--metrics needs a comma-separated list of metric names");
-    char *s = strdup(list);
-    if (!s) return cli_error("out of memory");
-    int any = 0, rc = 0;
-    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+    for (const char *p = list;; p++) {
+        size_t len = strcspn(p, ",");
+        if (!len) return cli_error("--metrics: empty item in '%s'", list);
         size_t k;
         for (k = 0; k < NMETRICS; k++)
-            if (!strcmp(tok, metrics[k].name)) break;
-        if (k == NMETRICS) {
-            rc = cli_error("--metrics: unknown metric '%s' (known: cka, cka-cosine, cka-debiased, cka-rbf, rsa, "
-                           "rsa-spearman)",
-                           tok);
-            break;
-        }
+            if (strlen(metrics[k].name) == len && !strncmp(p, metrics[k].name, len)) break;
+        if (k == NMETRICS)
+            return cli_error("--metrics: unknown metric '%.*s' (known: cka, cka-cosine, cka-debiased, cka-rbf, rsa, "
+                             "rsa-spearman)", (int)len, p);
+        if (on[k]) return cli_error("--metrics: '%s' listed twice", metrics[k].name);
         on[k] = 1;
-        any = 1;
+        p += len;
+        if (!*p) break;
     }
-    free(s);
-    if (!rc && !any) rc = cli_error("--metrics needs a comma-separated list of metric names");
-    return rc;
+    return 0;
 }
 
 /* gather rows idx[0..n) of A (n × d) into B */
@@ -170,6 +166,7 @@ int clnscl_cmd_align(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (cli_reject_repeats(argc, argv, NULL)) return 2;
     const char *files[2] = {NULL, NULL};
     int nfiles = 0, json = 0, requested[NMETRICS] = {0}, explicit_metrics = 0;
     long boot = 0, perms = 0, seed = 1;

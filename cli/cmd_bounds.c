@@ -757,6 +757,8 @@ int clnscl_cmd_bounds(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    static const char *const repeatable[] = {"sweep", NULL};
+    if (cli_reject_repeats(argc, argv, repeatable)) return 2;
     opts o;
     memset(&o, 0, sizeof o);
     int rc = parse_args(argc, argv, &o);

@@ -46,6 +46,7 @@ static void usage(FILE *f)
 int clnscl_cmd_loss(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
+    if (cli_reject_repeats(argc, argv, NULL)) return 2;
     const char *kind_s = NULL, *form_s = "code", *z1p = NULL, *z2p = NULL, *labp = NULL, *gradp = NULL;
     double tau = NAN;
     int json = 0, have_tau = 0, have_form = 0;

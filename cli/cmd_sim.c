@@ -124,6 +124,8 @@ int clnscl_cmd_sim(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    static const char *const repeatable[] = {"sweep", NULL};
+    if (cli_reject_repeats(argc, argv, repeatable)) return 2;
     clnscl_sim_opts o;
     clnscl_sim_opts_default(&o);
     const char *out = NULL;

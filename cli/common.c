@@ -53,6 +53,30 @@ int cli_parse_long(const char *opt, const char *s, long *out)
     return 0;
 }
 
+/* length of the option name of an argv token "--name" or "--name=value" (0 if not an option) */
+static size_t opt_name_len(const char *a)
+{
+    if (a[0] != '-' || a[1] != '-' || !a[2]) return 0;
+    const char *eq = strchr(a + 2, '=');
+    return eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+}
+
+int cli_reject_repeats(int argc, char **argv, const char *const *repeatable)
+{
+    for (int i = 1; i < argc; i++) {
+        size_t li = opt_name_len(argv[i]);
+        if (!li) continue;
+        int multi = 0;
+        for (const char *const *r = repeatable; r && *r && !multi; r++)
+            multi = strlen(*r) == li && !strncmp(*r, argv[i] + 2, li);
+        if (multi) continue;
+        for (int j = i + 1; j < argc; j++)
+            if (opt_name_len(argv[j]) == li && !strncmp(argv[i] + 2, argv[j] + 2, li))
+                return cli_error("%s: --%.*s given twice", argv[0], (int)li, argv[i] + 2);
+    }
+    return 0;
+}
+
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)

@@ -113,6 +113,9 @@ h="{'descr': '<f8', 'fortran_order': False, 'shape': (200000, 50000), }"
 { printf '\223NUMPY\001\000\166\000%-117s\n' "$h"; head -c 800 /dev/zero; } >"$TMP/huge.npy"
 expect_fail "shape larger than the file" "truncated NPY data (800 of 80000000000 bytes" "$TMP/huge.npy" "$FIX/A_Y.npy"
 expect_fail "directory as input" "is a directory" "$TMP/dir.npy" "$FIX/A_Y.npy"
+expect_fail "empty metric item" "empty item in 'cka,'" "$FIX/A_X.npy" "$FIX/A_Y.npy" --metrics cka,
+expect_fail "metric listed twice" "'cka' listed twice" "$FIX/A_X.npy" "$FIX/A_Y.npy" --metrics cka,rsa,cka
+expect_fail "flag given twice" "--seed given twice" "$FIX/A_X.npy" "$FIX/A_Y.npy" --seed 1 --seed=2
 expect_fail "unknown option" "unknown option '--frobnicate'" "$TMP/n4.csv" "$TMP/n4.csv" --frobnicate
 expect_fail "one file" "expected two feature files" "$TMP/n4.csv"
 expect_fail "missing option value" "--seed needs an integer" "$TMP/n4.csv" "$TMP/n4.csv" --seed

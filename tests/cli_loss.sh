@@ -63,6 +63,7 @@ expect_bad "unknown form" --loss cl --form both --tau 0.5 --z1 "$S/z_2x2.csv" --
 expect_bad "scl paper form" --loss scl --form paper --tau 0.5 --z1 "$S/z_2x2.csv" --z2 "$S/z_2x2.csv" --labels "$S/y_same.csv"
 expect_bad "malformed npy" --loss cl --tau 0.5 --z1 "$S/junk.npy" --z2 "$S/z_2x2.csv"
 expect_bad "missing file" --loss cl --tau 0.5 --z1 "$S/nope.npy" --z2 "$S/z_2x2.csv"
+expect_bad "flag given twice" --loss cl --tau 0.5 --tau 0.6 --z1 "$S/z_2x2.csv" --z2 "$S/z_2x2.csv"
 expect_bad "unknown option" --loss cl --tau 0.5 --z1 "$S/z_2x2.csv" --z2 "$S/z_2x2.csv" --bogus 1
 # the code form of the same no-negatives input is exactly 0 (L3)
 zero=$("$BIN" loss --loss nscl --tau 0.5 --z1 "$S/z_2x2.csv" --z2 "$S/z_2x2.csv" --labels "$S/y_same.csv")

@@ -38,6 +38,7 @@ reject_sim "stratified impossible" $O --sampling stratified --classes 10 --per-c
 reject_sim "unknown schedule" $O --schedule linear
 reject_sim "nan eta" $O --eta nan
 reject_sim "stray argument" $O extra
+reject "flag given twice" "--tau given twice" "$SCRATCH/bad" sim $O --tau 1 --tau=2
 reject_sim "negative mixture noise" $O --mix-sample -1
 reject_sim "ref-batch 0" $O --ref-batch 0
 reject_sim "negative warm-up" $O --warmup-epochs -1
@@ -60,8 +61,8 @@ else
 fi
 
 # determinism and --json
-run() { "$BIN" sim --classes 4 --per-class 6 --batch 6 --steps 30 --log-every 5 --seed 7 --repeat 2 "$@"; }
-if run --out "$SCRATCH/a" --json >"$SCRATCH/a.json" && run --out "$SCRATCH/b" >/dev/null &&
+run() { "$BIN" sim --classes 4 --per-class 6 --batch 6 --steps 30 --log-every 5 --repeat 2 "$@"; }
+if run --seed 7 --out "$SCRATCH/a" --json >"$SCRATCH/a.json" && run --seed 7 --out "$SCRATCH/b" >/dev/null &&
     cmp -s "$SCRATCH/a/trajectory.csv" "$SCRATCH/b/trajectory.csv" &&
     cmp -s "$SCRATCH/a/summary.json" "$SCRATCH/b/summary.json" &&
     grep -q '"violations":	0' "$SCRATCH/a.json" &&
