@@ -62,6 +62,12 @@ typedef struct {
 
 static int parse_header(const char *path, const char *h, npy_header *o)
 {
+    static const char *const keys[] = {"descr", "fortran_order", "shape"};
+    for (int k = 0; k < 3; k++) { /* a key given twice: numpy's own parser takes the last, ours would take the first */
+        const char *v = dict_value(h, keys[k]);
+        if (v && dict_value(v, keys[k]))
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: '%s' appears twice in the NPY header", path, keys[k]);
+    }
     const char *d = dict_value(h, "descr");
     if (!d) return clnscl_fail(CLNSCL_EFORMAT, "%s: NPY header has no 'descr'", path);
     if (*d != '\'' && *d != '"')

@@ -112,6 +112,9 @@ mkdir -p "$TMP/dir.npy"
 h="{'descr': '<f8', 'fortran_order': False, 'shape': (200000, 50000), }"
 { printf '\223NUMPY\001\000\166\000%-117s\n' "$h"; head -c 800 /dev/zero; } >"$TMP/huge.npy"
 expect_fail "shape larger than the file" "truncated NPY data (800 of 80000000000 bytes" "$TMP/huge.npy" "$FIX/A_Y.npy"
+printf '\223NUMPY\001\000\166\000%-117s\n' "{'descr': '<f8', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 1), }" \
+    >"$TMP/dupkey.npy" && head -c 16 /dev/zero >>"$TMP/dupkey.npy"
+expect_fail "NPY header key twice" "'descr' appears twice" "$TMP/dupkey.npy" "$FIX/A_Y.npy"
 expect_fail "directory as input" "is a directory" "$TMP/dir.npy" "$FIX/A_Y.npy"
 expect_fail "empty metric item" "empty item in 'cka,'" "$FIX/A_X.npy" "$FIX/A_Y.npy" --metrics cka,
 expect_fail "metric listed twice" "'cka' listed twice" "$FIX/A_X.npy" "$FIX/A_Y.npy" --metrics cka,rsa,cka
