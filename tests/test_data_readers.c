@@ -139,6 +139,19 @@ static void test_idx_malformed(void)
         write_bytes("bad", im, ni - 1, gz);
         CHECK_STATUS(read_pair("bad", "good_lab", &d), CLNSCL_EFORMAT);
         CHECK(strstr(clnscl_last_error(), "truncated") != NULL);
+        /* a header declaring 50 million 28×28 images (39 GB of floats) over 70 bytes: a plain
+         * file is refused by its size before allocating (a gzip one cannot be sized up front) */
+        if (!gz) {
+            memcpy(bad, im, ni);
+            put_be32(bad + 4, 50000000u);
+            put_be32(bad + 8, 28);
+            put_be32(bad + 12, 28);
+            write_bytes("bad", bad, ni, gz);
+            CHECK_STATUS(read_pair("bad", "good_lab", &d), CLNSCL_EFORMAT);
+            CHECK_MSG(strstr(clnscl_last_error(), "declares 50000000 images of 28×28 (39200000016 bytes) but the file "
+                                                  "has 70 bytes") != NULL, "%s", clnscl_last_error());
+            CHECK(d.x == NULL && d.n == 0);
+        }
         /* truncated inside the header */
         write_bytes("bad", im, 10, gz);
         CHECK_STATUS(read_pair("bad", "good_lab", &d), CLNSCL_EFORMAT);

@@ -133,6 +133,14 @@ int clnscl_idx_read(const char *images_path, const char *labels_path, int num_cl
     }
     size_t n = dims[0], hw = (size_t)dims[1] * dims[2];
     size_t bytes = n * hw, chunk = (size_t)1 << 18;
+    /* a plain file: its size against the header before allocating what the header declares */
+    struct stat sb;
+    if (gzdirect(g) && stat(images_path, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size < 16 + bytes) {
+        gzclose(g);
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: truncated: the header declares %zu images of %u×%u (%zu bytes) "
+                           "but the file has %lld bytes", images_path, n, dims[1], dims[2], 16 + bytes,
+                           (long long)sb.st_size);
+    }
     out->x = malloc(bytes * sizeof(float));
     out->y = malloc(n * sizeof(int32_t));
     unsigned char *buf = malloc(chunk > n ? chunk : n);   /* pixel chunks, then labels */

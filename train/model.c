@@ -128,7 +128,9 @@ static size_t add_tensor(clnscl_model *m, const char *name, size_t size, clnscl_
     return t->offset;
 }
 
-int clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg)
+/* The layout of cfg; with `dry` only the sizes (nparams, nstats, feat_dim, bytes of *out),
+ * the model freed again before its blocks are allocated. */
+static int model_alloc(clnscl_model **out, const clnscl_model_config *cfg, int dry, clnscl_model *sizes)
 {
     *out = NULL;
     int st = check_config(cfg);
@@ -206,6 +208,15 @@ int clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg)
         return clnscl_fail(CLNSCL_ENOMEM, "model activations need %.1f GB (reduce --batch or widths)",
                            total * sizeof(float) / 1e9);
     }
+    m->bytes = (2 * m->nparams + m->nstats + (size_t)total) * sizeof(float) + MAX_TENSORS * sizeof(clnscl_tensor);
+    if (dry) {
+        sizes->nparams = m->nparams;
+        sizes->nstats = m->nstats;
+        sizes->feat_dim = m->feat_dim;
+        sizes->bytes = m->bytes;
+        clnscl_model_free(m);
+        return CLNSCL_OK;
+    }
     m->params = calloc(m->nparams, sizeof(float));
     m->grads = calloc(m->nparams, sizeof(float));
     m->bn_stats = calloc(m->nstats, sizeof(float));
@@ -241,6 +252,24 @@ int clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg)
 #undef TAKE
     m->h = cfg->encoder == CLNSCL_ENC_CNN ? in->hbuf : in->enc[cfg->n_enc - 1].act;
     *out = m;
+    return CLNSCL_OK;
+}
+
+int clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg)
+{
+    return model_alloc(out, cfg, 0, NULL);
+}
+
+int clnscl_model_footprint(const clnscl_model_config *cfg, size_t *nparams, size_t *nstats, int *feat_dim,
+                           size_t *bytes)
+{
+    clnscl_model *m, sizes;
+    int st = model_alloc(&m, cfg, 1, &sizes);
+    if (st) return st;
+    *nparams = sizes.nparams;
+    *nstats = sizes.nstats;
+    *feat_dim = sizes.feat_dim;
+    *bytes = sizes.bytes;
     return CLNSCL_OK;
 }
 

@@ -34,6 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 volatile sig_atomic_t clnscl_train_stop = 0;
 long clnscl_train_stop_at_step = 0;
@@ -250,6 +252,70 @@ static int balanced_copy(const clnscl_dataset *d, long limit, uint64_t salt, lon
     return clnscl_data_balanced_subset(out, (size_t)limit, &r);
 }
 
+/* The training and test images must have one geometry, and one the model and the
+ * augmentations take (the shapes are fixed from the training split). */
+static int check_geometry(const trainer *t)
+{
+    const clnscl_dataset *a = &t->train, *b = &t->eval;
+    if (a->channels != b->channels || a->height != b->height || a->width != b->width)
+        return clnscl_fail(CLNSCL_ESHAPE,
+                           "%s: training images are %d×%d×%d (channels×rows×columns) but test images are %d×%d×%d; "
+                           "both splits must have the same image size",
+                           t->o.data, a->channels, a->height, a->width, b->channels, b->height, b->width);
+    if (a->channels != 1 && a->channels != 3)
+        return clnscl_fail(CLNSCL_EINVAL, "%s: images with %d channels are not supported (1 or 3)", t->o.data,
+                           a->channels);
+    if (a->height < 1 || a->width < 1 || a->height > CLNSCL_AUGMENT_MAX_SIDE || a->width > CLNSCL_AUGMENT_MAX_SIDE)
+        return clnscl_fail(CLNSCL_EINVAL, "%s: images of %d×%d pixels are not supported (each side 1..%d)", t->o.data,
+                           a->height, a->width, CLNSCL_AUGMENT_MAX_SIDE);
+    if (!strcmp(t->o.model, "cnn")) {
+        /* every stage halves the image (MaxPool 2×2): 2^stages pixels a side at least */
+        int stages = 3;
+        if (t->o.widths[0]) {
+            stages = 1;
+            for (const char *p = t->o.widths; *p; p++) stages += *p == ',';
+        }
+        long need = 1L << stages;
+        if (a->height < need || a->width < need)
+            return clnscl_fail(CLNSCL_EINVAL,
+                               "%s: images of %d×%d pixels are too small for --model cnn with %d stages (its 2×2 "
+                               "poolings need at least %ld×%ld)",
+                               t->o.data, a->height, a->width, stages, need, need);
+    }
+    return CLNSCL_OK;
+}
+
+/* The memory the run will use, against the machine's: an oversized model is refused before
+ * anything big is allocated, instead of failing half way or being killed by the kernel. */
+static int check_memory(const trainer *t, const clnscl_model_config *mc)
+{
+    size_t nparams, nstats, bytes;
+    int feat_dim;
+    int st = clnscl_model_footprint(mc, &nparams, &nstats, &feat_dim, &bytes);
+    if (st) return st;
+    int nt = 1 + (t->o.null_twin != 0); /* cl, cl2, and every other loss listed */
+    for (const char *p = t->o.losses;;) {
+        size_t len = strcspn(p, ",");
+        nt += !(len == 2 && !strncmp(p, "cl", 2));
+        if (!p[len]) break;
+        p += len + 1;
+    }
+    double per_twin = (double)bytes + 4.0 * (double)nparams /* + momentum */
+                      + 8.0 * ((double)(t->eval.n + t->probe.n) * feat_dim + 2.0 * (double)t->ref.n * mc->proj_dim);
+    double ckpt = 4.0 * (2.0 * (double)nparams + (double)nstats); /* its share of a checkpoint */
+    double data = 4.0 * (double)(t->train.n + t->eval.n + t->probe.n + 3 * t->ref.n) * (double)t->dim;
+    double need = nt * (per_twin + ckpt) + data;
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || psize <= 0) return CLNSCL_OK;
+    double have = (double)pages * (double)psize;
+    if (need > 0.9 * have)
+        return clnscl_fail(CLNSCL_ENOMEM,
+                           "the run needs about %.1f GB (%d twins of %zu parameters) but this machine has %.1f GB: "
+                           "reduce --widths, --proj-hidden, --batch or the twins",
+                           need / 1e9, nt, nparams, have / 1e9);
+    return CLNSCL_OK;
+}
+
 static void augment_from_opts(const clnscl_train_opts *o, clnscl_augment_config *a)
 {
     if (!o->augment) {
@@ -299,6 +365,7 @@ static int trainer_setup(trainer *t, const clnscl_train_opts *opts)
     if ((st = balanced_copy(&t->train, t->o.probe_limit, 0x70726f62656c6d33ull, t->o.seed, &t->probe))) return st;
     if ((st = balanced_copy(&t->eval, t->o.ref_size, 0x7265667365746d34ull, t->o.seed, &t->ref))) return st;
     if (t->eval.n < 4) return clnscl_fail(CLNSCL_EINVAL, "evaluation set has only %zu images", t->eval.n);
+    if ((st = check_geometry(t))) return st;
     t->dim = clnscl_dataset_dim(&t->train);
     t->B = t->o.batch;
     t->spe = (long)(t->train.n / (size_t)t->B);
@@ -346,6 +413,7 @@ static int trainer_setup(trainer *t, const clnscl_train_opts *opts)
     oc.clip = t->o.clip;
 
     /* twins: CL first (the reference), then the other losses in the given order */
+    if ((st = check_memory(t, &mc))) return st; /* before anything big is allocated */
     if ((st = twin_add(t, "cl", CLNSCL_LOSS_CL, 1, &mc, &oc))) return st;
     {
         char buf[sizeof t->o.losses];

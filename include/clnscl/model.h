@@ -75,12 +75,18 @@ typedef struct {
     float *z;                /* (M, proj_dim) l2-normalised projector output     */
     float *logits;           /* (M, n_classes) or NULL                          */
     clnscl_model_internal *in; /* activations and layer bookkeeping (model.c)   */
+    size_t bytes;            /* heap bytes: parameters, gradients, statistics and
+                                activations                                      */
 } clnscl_model;
 
 /* Validate cfg (CLNSCL_EINVAL with a message) and allocate; parameters zero
  * until clnscl_model_init. */
 int  clnscl_model_alloc(clnscl_model **out, const clnscl_model_config *cfg);
 void clnscl_model_free(clnscl_model *m);
+/* The sizes clnscl_model_alloc would give (nparams, nstats, feat_dim, bytes) without
+ * allocating the blocks: to refuse a model larger than the memory before allocating it. */
+int  clnscl_model_footprint(const clnscl_model_config *cfg, size_t *nparams, size_t *nstats, int *feat_dim,
+                            size_t *bytes);
 /* Draw the initial parameters from r (advances r); reset BN statistics. */
 void clnscl_model_init(clnscl_model *m, clnscl_rng *r);
 /* dst ← src (parameters and BN statistics; dst's gradients zeroed).
