@@ -20,8 +20,9 @@ static void usage(FILE *f)
             "augmented pixels (shared randomness; only the loss differs) and measures, at epoch 0, at\n"
             "--eval-steps and after every epoch, CKA/RSA of encoder features and the weight gap between\n"
             "CL and every other twin, and each twin's loss, NCC and linear-probe accuracy.\n\n"
-            "options (--name VALUE or --name=VALUE; 0|1 options given alone mean 1; a --config INI file\n"
-            "holds the same names as 'name = value' lines, optionally under [train]; flags override it):\n");
+            "options (--name VALUE or --name=VALUE, each at most once; a [0|1] option given alone means 1;\n"
+            "a --config INI file holds the same names as 'name = value' lines, optionally under [train],\n"
+            "each at most once; flags override it):\n");
     const char *name, *kind, *help;
     clnscl_train_opts d;
     clnscl_train_opts_default(&d);
@@ -31,7 +32,8 @@ static void usage(FILE *f)
         if (!clnscl_train_opts_get(&d, name, buf, sizeof buf) && buf[0] && strlen(buf) < 40)
             snprintf(def, sizeof def, " [%s]", buf);
         char flag[64];
-        snprintf(flag, sizeof flag, "--%s %s", name, kind);
+        if (!strcmp(kind, "0|1")) snprintf(flag, sizeof flag, "--%s [0|1]", name);
+        else snprintf(flag, sizeof flag, "--%s %s", name, kind);
         fprintf(f, "  %-24s %s%s\n", flag, help, def);
     }
     fprintf(f,
@@ -55,13 +57,25 @@ static void progress_cb(const clnscl_train_progress *p, void *user)
                            p->steps, losses, p->images_per_s);
 }
 
-static int is_bool(const char *name)
+/* the value kind of option `name` ("text", "int", "real", "0|1"), NULL if there is none */
+static const char *opt_kind(const char *name)
 {
     const char *n, *kind, *help;
     for (size_t i = 0; clnscl_train_opt_info(i, &n, &kind, &help); i++)
-        if (!strcmp(n, name)) return !strcmp(kind, "0|1");
+        if (!strcmp(n, name)) return kind;
+    return NULL;
+}
+
+/* the words a 0|1 option takes as its value */
+static int is_bool_word(const char *s)
+{
+    static const char *w[] = {"0", "1", "true", "false", "yes", "no", "on", "off", NULL};
+    for (size_t i = 0; w[i]; i++)
+        if (!strcmp(s, w[i])) return 1;
     return 0;
 }
+
+#define MAX_ARGS 256
 
 int clnscl_cmd_train(int argc, char **argv)
 {
@@ -69,35 +83,53 @@ int clnscl_cmd_train(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    clnscl_train_opts o;
-    clnscl_train_opts_default(&o);
-    /* the config file first, so that flags override it */
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--config") || !strncmp(a, "--config=", 9)) {
-            const char *path = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[i + 1] : NULL);
-            if (!path || !*path) return cli_error("--config needs a file");
-            if (clnscl_train_opts_load_ini(&o, path)) return cli_fail_status(CLNSCL_EINVAL);
-        }
-    }
+    /* 1. split argv into (name, value) pairs: '_' and '-' are the same letter in a name; a
+     *    0|1 option alone means 1 and may be followed by its value (--resume 1, --augment 0);
+     *    an option given twice is an error (a --config file's values are overridden, once) */
+    char keys[MAX_ARGS][64];
+    const char *vals[MAX_ARGS];
+    int n = 0;
+    const char *config = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) || !a[2]) return cli_error("unexpected argument '%s' (try clnscl train --help)", a);
-        char key[64];
         const char *eq = strchr(a + 2, '=');
         size_t kl = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
-        if (kl >= sizeof key) return cli_error("unknown option '%s'", a);
-        memcpy(key, a + 2, kl);
+        if (kl >= sizeof keys[0]) return cli_error("unknown option '%.40s...'", a);
+        if (n == MAX_ARGS) return cli_error("too many options");
+        char *key = keys[n];
+        for (size_t k = 0; k < kl; k++) key[k] = a[2 + k] == '_' ? '-' : a[2 + k];
         key[kl] = '\0';
+        const char *kind = strcmp(key, "config") ? opt_kind(key) : "text";
+        if (!kind) return cli_error("unknown option '--%s' (try clnscl train --help)", key);
         const char *val;
         if (eq) val = eq + 1;
-        else if (!strcmp(key, "config") || !is_bool(key)) {
+        else if (strcmp(kind, "0|1")) {
             if (i + 1 >= argc) return cli_error("--%s needs a value", key);
             val = argv[++i];
-        } else
+            if (!strncmp(val, "--", 2) && val[2]) /* the value forgotten: "--out --quiet" */
+                return cli_error("--%s needs a value (got the option '%s'; write --%s=%s if that is meant)", key,
+                                 val, key, val);
+        } else if (i + 1 < argc && is_bool_word(argv[i + 1]))
+            val = argv[++i];
+        else
             val = "1";
-        if (!strcmp(key, "config")) continue;
-        if (clnscl_train_opts_set(&o, key, val)) return cli_fail_status(CLNSCL_EINVAL);
+        for (int j = 0; j < n; j++)
+            if (!strcmp(keys[j], key)) return cli_error("--%s given twice", key);
+        if (!strcmp(key, "config")) {
+            if (!*val) return cli_error("--config needs a file");
+            config = val;
+        }
+        vals[n++] = val;
+    }
+    clnscl_train_opts o;
+    clnscl_train_opts_default(&o);
+    /* 2. the config file first, so that flags override it */
+    if (config && clnscl_train_opts_load_ini(&o, config)) return cli_fail_status(CLNSCL_EINVAL);
+    /* 3. the flags */
+    for (int j = 0; j < n; j++) {
+        if (!strcmp(keys[j], "config")) continue;
+        if (clnscl_train_opts_set(&o, keys[j], vals[j])) return cli_fail_status(CLNSCL_EINVAL);
     }
     if (clnscl_train_opts_check(&o)) return cli_fail_status(CLNSCL_EINVAL);
     clnscl_progress pg;

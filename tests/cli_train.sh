@@ -49,6 +49,69 @@ reject_train "resume without checkpoint" --resume $R
 reject_train "class out of range" --classes 0,10 --train-limit 100 $R
 reject_train "batch larger than data" --train-limit 50 --batch 64 $R
 
+# numbers out of range, lists with empty or repeated items, forgotten values
+reject_train "epochs not an integer" --epochs 1e3 $R
+reject_train "epochs beyond long" --epochs 9223372036854775808 $R
+reject_train "epochs huge" --epochs 9223372036854775807 $R
+reject_train "proj-dim wrapping around int" --proj-dim 4294967360 $R
+reject_train "proj-hidden huge" --proj-hidden 100000 $R
+reject_train "noise above 1" --noise 2 $R
+reject_train "noise 1e308" --noise 1e308 $R
+reject_train "width huge" --widths 100000 $R
+reject_train "nine layers" --widths 1,2,3,4,5,6,7,8,9 $R
+reject_train "negative seed" --seed -1 $R
+reject_train "seed beyond long" --seed 99999999999999999999 $R
+reject_train "schedule with a suffix" --schedule cosine:x $R
+reject_train "class listed twice" --classes 0,1,0 $R
+reject_train "class id 1000" --classes 0,1000 $R
+reject_train "empty loss item" --losses cl,,nscl $R
+reject_train "trailing comma in losses" --losses cl, $R
+reject_train "leading comma in losses" --losses ,cl $R
+reject_train "empty class item" --classes 0,,1 $R
+reject_train "empty eval step" --eval-steps 10,,50 $R
+reject_train "empty width" --widths 16,,16 $R
+reject "value forgotten" "--out needs a value" "$SCRATCH/run" train --out --quiet
+reject_train "memory beyond the machine" --widths 65536,65536,65536,65536 $R
+# a flag given twice (in any spelling); a key given twice in a config file
+reject "tau twice" "--tau given twice" "$SCRATCH/run" train --tau 0.5 --tau 0.6 $R
+reject "seed twice" "--seed given twice" "$SCRATCH/run" train --seed 1 $R --seed=2
+reject "out twice" "--out given twice" "$SCRATCH/run" train --out "$SCRATCH/run" --out "$SCRATCH/run2"
+reject "train-limit and train_limit" "--train-limit given twice" "$SCRATCH/run" train --train-limit 5 --train_limit 6 $R
+reject "quiet twice" "--quiet given twice" "$SCRATCH/run" train --quiet --quiet 1 $R
+reject "config twice" "--config given twice" "$SCRATCH/run" train --config "$SCRATCH/none.ini" --config=x $R
+printf 'epochs = 1\n[train]\nepochs = 2\n' >"$SCRATCH/dup.ini"
+reject "config key twice" "line 3: key 'epochs' given twice" "$SCRATCH/run" train --config "$SCRATCH/dup.ini" $R
+printf 'train-limit = 1\ntrain_limit = 2\n' >"$SCRATCH/dup2.ini"
+reject "config key twice, two spellings" "line 2: key 'train-limit' given twice" "$SCRATCH/run" train --config "$SCRATCH/dup2.ini" $R
+# config paths that are not a readable regular text file
+reject "config is a directory" "is not a regular file" "$SCRATCH/run" train --config "$SCRATCH" $R
+printf 'epochs = 1\n' >"$SCRATCH/locked.ini" && chmod 000 "$SCRATCH/locked.ini"
+if [ "$(id -u)" -ne 0 ]; then reject "unreadable config" "Permission denied" "$SCRATCH/run" train --config "$SCRATCH/locked.ini" $R; fi
+printf 'epochs = 1\n\001\002\033[31m\000\377\r\n' >"$SCRATCH/ctl.ini"
+reject "control bytes in config" "line 2: not a text file (byte 0x01)" "$SCRATCH/run" train --config "$SCRATCH/ctl.ini" $R
+head -c 3000 /dev/urandom >"$SCRATCH/random.ini"
+reject "binary config" "not a text file" "$SCRATCH/run" train --config "$SCRATCH/random.ini" $R
+printf '\377\376\375 = 1\n' >"$SCRATCH/high.ini"
+reject "non-ASCII key" "line 1: unknown option" "$SCRATCH/run" train --config "$SCRATCH/high.ini" $R
+{ printf 'out = '; head -c 300 /dev/zero | tr '\000' x; printf '\n'; } >"$SCRATCH/long.ini"
+reject "config line too long" "line 1: longer than 199 characters" "$SCRATCH/run" train --config "$SCRATCH/long.ini" $R
+
+# every option --help lists is one the parser knows (given twice: "given twice", not "unknown")
+for f in $("$BIN" train --help | sed -n 's/^  \(--[a-z-]*\) .*/\1/p'); do
+    reject "help lists $f" "$f given twice" "$SCRATCH/run" train "$f=1" "$f=1"
+done
+if [ "$("$BIN" train --help | grep -c -- '^  --[a-z-]* ')" -ge 38 ]; then ok; else bad "help lists too few options"; fi
+if "$BIN" train --help | grep -q -- '--resume \[0|1\]' && "$BIN" train --help | grep -q -- '--null-twin \[0|1\]'; then ok; else bad "help: switches"; fi
+
+T="--train-limit 200 --eval-limit 100 --epochs 1 --quiet --batch 32 --probe-limit 200 --ref-size 20 --seed 1"
+# the switches take an optional 0|1 (the help's [0|1]), and a run given them all goes through
+rm -rf "$SCRATCH/sw"
+if "$BIN" train $T --resume 0 --augment 0 --null-twin 1 --eval-steps 6 --out "$SCRATCH/sw" >"$OUT" 2>"$ERR" && [ ! -s "$OUT" ] && [ ! -s "$ERR" ] \
+   && grep -q '"augment":[[:space:]]*false' "$SCRATCH/sw/config.json" && grep -q '"null_twin":[[:space:]]*true' "$SCRATCH/sw/config.json" \
+   && [ "$(grep -c ',cl2,' "$SCRATCH/sw/alignment.csv")" -eq 2 ]; then ok; else bad "switches with values: $(cat "$ERR")"; fi
+if "$BIN" train $T --resume 1 --augment=no --null-twin --eval-steps 6 --out "$SCRATCH/sw" >"$OUT" 2>"$ERR" && [ ! -s "$ERR" ]; then ok; else bad "--resume 1: $(cat "$ERR")"; fi
+reject_train "eval step beyond the run" $T --eval-steps 7 $R
+
 # config file + flag override, read back from config.json of a tiny run
 cat >"$SCRATCH/ok.ini" <<'INI'
 ; a config file uses the long flag names

@@ -153,6 +153,67 @@ static void test_options(void)
     write_text(tmp("d.ini"), "epochs 3\n");
     CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("d.ini")), CLNSCL_EFORMAT);
     CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("missing.ini")), CLNSCL_EIO);
+    /* a key given twice (in any spelling, in a second [train] section) */
+    write_text(tmp("e.ini"), "tau = 0.2\n; comment\n[train]\nnull-twin = 1\nnull_twin = 0\n");
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("e.ini")), CLNSCL_EINVAL);
+    CHECK_MSG(strstr(clnscl_last_error(), "line 5: key 'null-twin' given twice") != NULL, "%s", clnscl_last_error());
+    write_text(tmp("e.ini"), "[train]\nepochs = 2\n[other]\nepochs = 3\n[train]\nepochs = 4\n");
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("e.ini")), CLNSCL_EINVAL);
+    CHECK(strstr(clnscl_last_error(), "line 6") != NULL);
+    /* keys of other sections may repeat; a malformed line before a bad value is the error named */
+    write_text(tmp("e.ini"), "[other]\nx = 1\nx = 2\n[train]\nepochs = 2\n");
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("e.ini")), CLNSCL_OK);
+    CHECK(b.epochs == 2);
+    write_text(tmp("e.ini"), "epochs 2\ntau = cold\n");
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("e.ini")), CLNSCL_EFORMAT);
+    CHECK_MSG(strstr(clnscl_last_error(), "line 1: malformed") != NULL, "%s", clnscl_last_error());
+    /* not a regular text file: a directory, control bytes, a NUL, over-long lines */
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, dir), CLNSCL_EIO);
+    CHECK(strstr(clnscl_last_error(), "not a regular file") != NULL);
+    FILE *g = fopen(tmp("e.ini"), "wb");
+    fwrite("epochs = 2\r\ntau = 0.2\n\0\n", 1, 25, g);
+    fclose(g);
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("e.ini")), CLNSCL_EFORMAT);
+    CHECK_MSG(strstr(clnscl_last_error(), "line 3: not a text file (byte 0x00)") != NULL, "%s", clnscl_last_error());
+    char line[260] = "data = mnist:";
+    memset(line + 13, 'x', 186); /* 199 characters: the longest line taken whole */
+    line[199] = '\0';
+    write_text(tmp("e.ini"), line);
+    clnscl_train_opts_default(&b);
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("e.ini")), CLNSCL_OK);
+    CHECK(strlen(b.data) == 6 + 186); /* "mnist:" and the x */
+    strcat(line, "x\n");
+    write_text(tmp("e.ini"), line);
+    CHECK_STATUS(clnscl_train_opts_load_ini(&b, tmp("e.ini")), CLNSCL_EFORMAT);
+    CHECK(strstr(clnscl_last_error(), "line 1: longer than 199 characters") != NULL);
+    unlink(tmp("e.ini"));
+
+    /* values out of range, lists with empty or repeated items */
+    clnscl_train_opts_default(&p);
+    strcpy(p.out, "/tmp/x");
+    CHECK_STATUS(clnscl_train_opts_set(&p, "seed", "99999999999999999999"), CLNSCL_EINVAL);
+    CHECK(strstr(clnscl_last_error(), "out of range") != NULL);
+    struct { const char *key, *value; } bad[] = {
+        {"losses", "cl,,nscl"}, {"losses", "cl,"}, {"losses", ",cl"}, {"classes", "0,1,0"}, {"classes", "0,,1"},
+        {"classes", "0,1000"}, {"epochs", "100001"}, {"proj-dim", "4294967360"}, {"proj-hidden", "65537"},
+        {"noise", "1.5"}, {"widths", "65537"}, {"widths", "1,1,1,1,1,1,1,1,1"}, {"schedule", "cosine:eta=1"},
+        {"lr-scale", "cube"}, {"eval-steps", "10,,50"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        clnscl_train_opts q = p;
+        CHECK_STATUS(clnscl_train_opts_set(&q, bad[i].key, bad[i].value), CLNSCL_OK);
+        CHECK_MSG(clnscl_train_opts_check(&q) == CLNSCL_EINVAL, "--%s %s accepted", bad[i].key, bad[i].value);
+    }
+    struct { const char *key, *value; } good[] = {
+        {"losses", "nscl"}, {"classes", "9,0"}, {"epochs", "100000"}, {"proj-dim", "65536"}, {"noise", "1"},
+        {"widths", "1,1,1,1,1,1,1,1"}, {"schedule", "constant"}, {"lr-scale", "fourth"}, {"eval-steps", ""},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        clnscl_train_opts q = p;
+        CHECK_STATUS(clnscl_train_opts_set(&q, good[i].key, good[i].value), CLNSCL_OK);
+        CHECK_MSG(clnscl_train_opts_check(&q) == CLNSCL_OK, "--%s %s: %s", good[i].key, good[i].value,
+                  clnscl_last_error());
+    }
 }
 
 static void test_checkpoint(void)

@@ -2,7 +2,8 @@
  * CLI flags, INI files, config.json and the configuration hash. */
 #include "clnscl/train.h"
 
-#include "clnscl/schedule.h"
+#include "clnscl/data.h"
+#include "clnscl/model.h"
 #include "clnscl/status.h"
 
 #include <cJSON.h>
@@ -13,8 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { K_STR, K_LONG, K_DBL, K_BOOL };
+
+/* bounds that keep every derived size (steps, layer sizes) far from overflowing */
+#define TRAIN_MAX_EPOCHS 100000
+#define TRAIN_MAX_WIDTH 65536
 
 typedef struct {
     const char *name;
@@ -27,8 +33,8 @@ typedef struct {
 #define F(field) offsetof(clnscl_train_opts, field), sizeof(((clnscl_train_opts *)0)->field)
 
 static const opt_desc table[] = {
-    {"data", K_STR, F(data), 1, "fashion-mnist | mnist:DIR | cifar10:DIR | cifar100:DIR"},
-    {"classes", K_STR, F(classes), 1, "class subset, e.g. 0,3,5 (labels remapped); empty = all"},
+    {"data", K_STR, F(data), 1, "fashion-mnist | fashion-mnist:DIR | mnist:DIR | cifar10:DIR | cifar100:DIR | cifar100-coarse:DIR"},
+    {"classes", K_STR, F(classes), 1, "class subset, e.g. 0,3,5 (distinct; labels remapped); empty = all"},
     {"train-limit", K_LONG, F(train_limit), 1, "class-balanced training subset size (0 = all)"},
     {"eval-limit", K_LONG, F(eval_limit), 1, "class-balanced evaluation images from the test split"},
     {"probe-limit", K_LONG, F(probe_limit), 1, "training images for NCC class means and the probe fit"},
@@ -36,12 +42,12 @@ static const opt_desc table[] = {
     {"augment", K_BOOL, F(augment), 1, "1 = random augmentations, 0 = identity views"},
     {"crop-scale", K_DBL, F(crop_scale), 1, "random resized crop: minimum area fraction (1 = off)"},
     {"flip", K_DBL, F(flip), 1, "horizontal flip probability"},
-    {"jitter", K_DBL, F(jitter), 1, "brightness/contrast jitter strength"},
-    {"color-jitter", K_DBL, F(color_jitter), 1, "saturation/hue jitter strength (RGB only)"},
+    {"jitter", K_DBL, F(jitter), 1, "brightness/contrast jitter strength, in [0,1)"},
+    {"color-jitter", K_DBL, F(color_jitter), 1, "saturation/hue jitter strength, in [0,1) (RGB only)"},
     {"grayscale", K_DBL, F(grayscale), 1, "random grayscale probability (RGB only)"},
-    {"noise", K_DBL, F(noise), 1, "Gaussian pixel noise standard deviation"},
+    {"noise", K_DBL, F(noise), 1, "Gaussian pixel noise standard deviation, 0..1"},
     {"model", K_STR, F(model), 1, "mlp | cnn"},
-    {"widths", K_STR, F(widths), 1, "encoder widths, e.g. 512,256 (empty = model default)"},
+    {"widths", K_STR, F(widths), 1, "mlp widths / cnn stage channels, e.g. 512,256 (empty = default)"},
     {"proj-hidden", K_LONG, F(proj_hidden), 1, "projector hidden width (0 = the model's default)"},
     {"proj-dim", K_LONG, F(proj_dim), 1, "projection dimension (0 = the model's default)"},
     {"losses", K_STR, F(losses), 1, "twins: comma list of cl,nscl,scl,ce (cl always trained)"},
@@ -60,9 +66,9 @@ static const opt_desc table[] = {
     {"lr-scale", K_STR, F(lr_scale), 1, "batch-size rule: none | constant | linear | sqrt | fourth"},
     {"ref-batch", K_LONG, F(ref_batch), 1, "reference batch size of the scaling rule"},
     {"warmup", K_LONG, F(warmup), 1, "warm-up epochs of the cosine schedule"},
-    {"eval-steps", K_STR, F(eval_steps), 1, "extra evaluations at these global steps, e.g. 10,50"},
+    {"eval-steps", K_STR, F(eval_steps), 1, "extra evaluations at these global steps (increasing, within the run; the default is cut to it)"},
     {"seed", K_LONG, F(seed), 1, "seed of the shared random stream"},
-    {"out", K_STR, F(out), 0, "output directory"},
+    {"out", K_STR, F(out), 0, "output directory (required)"},
     {"resume", K_BOOL, F(resume), 0, "continue from OUT/checkpoint.bin"},
     {"quiet", K_BOOL, F(quiet), 0, "no progress output"},
     {"steps-per-epoch", K_LONG, F(steps_per_epoch), 0, "(derived, read-only) floor(train images / batch)"},
@@ -102,7 +108,7 @@ void clnscl_train_opts_default(clnscl_train_opts *o)
     strcpy(o->lr_scale, "none");
     o->ref_batch = 256;
     o->warmup = 1;
-    strcpy(o->eval_steps, "10,50");
+    strcpy(o->eval_steps, CLNSCL_TRAIN_EVAL_STEPS);
     o->seed = 123;
 }
 
@@ -130,8 +136,9 @@ static int set_desc(clnscl_train_opts *o, const opt_desc *d, const char *value)
     case K_LONG: {
         errno = 0;
         long v = strtol(value, &end, 10);
-        if (!*value || *end || errno)
+        if (!*value || *end || (errno && errno != ERANGE))
             return clnscl_fail(CLNSCL_EINVAL, "--%s: '%s' is not an integer", d->name, value);
+        if (errno == ERANGE) return clnscl_fail(CLNSCL_EINVAL, "--%s: %s is out of range", d->name, value);
         if (v < 0) return clnscl_fail(CLNSCL_EINVAL, "--%s: must be >= 0 (got %ld)", d->name, v);
         *(long *)p = v;
         return CLNSCL_OK;
@@ -207,7 +214,25 @@ int clnscl_fmt_double(char *buf, size_t len, double v)
 typedef struct {
     clnscl_train_opts *o;
     int status;
+    int line;                 /* line of the handler's error                      */
+    const char *next;         /* the reader's position in the text                */
+    int lines;                /* lines handed to the parser so far                */
+    unsigned char seen[NOPT]; /* keys already given in this file                  */
 } ini_ctx;
+
+/* inih line reader over the validated text; stops at the first error of the handler */
+static char *ini_text_reader(char *str, int num, void *stream)
+{
+    ini_ctx *c = stream;
+    if (c->status || !*c->next || num < 2) return NULL;
+    size_t len = strcspn(c->next, "\n"); /* one whole line (read_ini_text bounded its length) */
+    size_t k = len < (size_t)num - 1 ? len : (size_t)num - 1;
+    memcpy(str, c->next, k);
+    str[k] = '\0';
+    c->next += len + (c->next[len] == '\n');
+    c->lines++;
+    return str;
+}
 
 static int opts_ini_handler(void *user, const char *section, const char *name, const char *value)
 {
@@ -215,24 +240,98 @@ static int opts_ini_handler(void *user, const char *section, const char *name, c
     if (c->status) return 0;
     if (section && *section && strcmp(section, "train")) return 1;
     const opt_desc *d = find(name);
+    if (d) {
+        size_t k = (size_t)(d - table);
+        if (c->seen[k]) { /* also a second [train] section repeating it */
+            c->status = clnscl_fail(CLNSCL_EINVAL, "key '%s' given twice", d->name);
+            c->line = c->lines;
+            return 0;
+        }
+        c->seen[k] = 1;
+    }
     if (d && !strcmp(d->name, "steps-per-epoch")) return 1; /* derived: ignored */
     c->status = clnscl_train_opts_set(c->o, name, value);
+    if (c->status) c->line = c->lines;
     return c->status ? 0 : 1;
+}
+
+/* longest line (without its newline) the INI reader takes whole; a longer one would be split */
+#define INI_LINE_MAX 199
+/* a configuration file is small text: anything larger is not one */
+#define INI_FILE_MAX (1 << 20)
+
+/* The whole file as a NUL-terminated string: a regular, readable text file (no NUL or other
+ * control bytes but tab and CR, lines of at most INI_LINE_MAX characters). */
+static int read_ini_text(const char *path, char **text)
+{
+    *text = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return clnscl_fail(CLNSCL_EIO, "cannot open config file '%s': %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        return clnscl_fail(CLNSCL_EIO, "config file '%s' is not a regular file", path);
+    }
+    if (sb.st_size > INI_FILE_MAX) {
+        fclose(f);
+        return clnscl_fail(CLNSCL_EFORMAT, "config file '%s' is too large (%lld bytes; an INI file of options is "
+                           "at most %d)", path, (long long)sb.st_size, INI_FILE_MAX);
+    }
+    size_t n = (size_t)sb.st_size;
+    char *s = malloc(n + 1);
+    if (!s) {
+        fclose(f);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    }
+    size_t got = fread(s, 1, n, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err || got != n) {
+        free(s);
+        return clnscl_fail(CLNSCL_EIO, "cannot read config file '%s'", path);
+    }
+    s[n] = '\0';
+    int line = 1;
+    size_t col = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\n') {
+            line++;
+            col = 0;
+            continue;
+        }
+        if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f) {
+            free(s);
+            return clnscl_fail(CLNSCL_EFORMAT, "config file '%s' line %d: not a text file (byte 0x%02x)", path,
+                               line, ch);
+        }
+        if (++col > INI_LINE_MAX) {
+            free(s);
+            return clnscl_fail(CLNSCL_EFORMAT, "config file '%s' line %d: longer than %d characters", path, line,
+                               INI_LINE_MAX);
+        }
+    }
+    *text = s;
+    return CLNSCL_OK;
 }
 
 int clnscl_train_opts_load_ini(clnscl_train_opts *o, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) return clnscl_fail(CLNSCL_EIO, "cannot open config file '%s': %s", path, strerror(errno));
-    ini_ctx c = {o, CLNSCL_OK};
-    int line = ini_parse_file(f, opts_ini_handler, &c);
-    fclose(f);
-    if (c.status) {
+    char *text;
+    int st = read_ini_text(path, &text);
+    if (st) return st;
+    ini_ctx c = {o, CLNSCL_OK, 0, text, 0, {0}};
+    int line = ini_parse_stream(ini_text_reader, &c, opts_ini_handler, &c);
+    free(text);
+    if (c.status && (line == 0 || line >= c.line)) { /* else a malformed line came first */
+        line = c.line;
         char msg[512];
         snprintf(msg, sizeof msg, "%s", clnscl_last_error());
-        return clnscl_fail(c.status, "%s line %d: %s", path, line, msg);
+        return clnscl_fail(c.status, "config file '%s' line %d: %s", path, line, msg);
     }
-    if (line != 0) return clnscl_fail(CLNSCL_EFORMAT, "%s line %d: malformed INI line", path, line);
+    if (line != 0)
+        return clnscl_fail(CLNSCL_EFORMAT, "config file '%s' line %d: malformed INI line (expected name = value)",
+                           path, line);
     return CLNSCL_OK;
 }
 
@@ -373,30 +472,35 @@ int clnscl_train_opts_check(const clnscl_train_opts *o)
     if (!in_list(o->form, forms)) return clnscl_fail(CLNSCL_EINVAL, "--form: '%s' is not code or paper", o->form);
     if (!in_list(o->optimizer, optims))
         return clnscl_fail(CLNSCL_EINVAL, "--optimizer: '%s' is not sgd or lars", o->optimizer);
-    clnscl_sched_kind sk;
-    clnscl_scale_rule sr;
-    if (clnscl_schedule_parse_kind(o->schedule, &sk)) return CLNSCL_EINVAL;
-    if (clnscl_schedule_parse_scale(o->lr_scale, &sr)) return CLNSCL_EINVAL;
-    /* losses: known names, no repeats */
+    static const char *schedules[] = {"constant", "cosine", NULL};
+    static const char *scales[] = {"none", "constant", "linear", "sqrt", "fourth", NULL};
+    if (!in_list(o->schedule, schedules))
+        return clnscl_fail(CLNSCL_EINVAL, "--schedule: '%s' is not constant or cosine", o->schedule);
+    if (!in_list(o->lr_scale, scales))
+        return clnscl_fail(CLNSCL_EINVAL, "--lr-scale: '%s' is not none, constant, linear, sqrt or fourth",
+                           o->lr_scale);
+    /* losses: known names, no repeats, no empty items */
     {
-        char buf[sizeof o->losses];
-        strcpy(buf, o->losses);
         int seen[4] = {0};
         static const char *names[] = {"cl", "nscl", "scl", "ce"};
-        char *save = NULL;
-        int count = 0;
-        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!o->losses[0]) return clnscl_fail(CLNSCL_EINVAL, "--losses: empty list");
+        for (const char *t = o->losses;;) {
+            size_t len = strcspn(t, ",");
+            if (!len) return clnscl_fail(CLNSCL_EINVAL, "--losses '%s': empty item", o->losses);
             int k = -1;
             for (int j = 0; j < 4; j++)
-                if (!strcmp(t, names[j])) k = j;
-            if (k < 0) return clnscl_fail(CLNSCL_EINVAL, "--losses: unknown loss '%s' (cl, nscl, scl, ce)", t);
-            if (seen[k]) return clnscl_fail(CLNSCL_EINVAL, "--losses: '%s' given twice", t);
+                if (strlen(names[j]) == len && !strncmp(t, names[j], len)) k = j;
+            if (k < 0)
+                return clnscl_fail(CLNSCL_EINVAL, "--losses: unknown loss '%.*s' (cl, nscl, scl, ce)", (int)len, t);
+            if (seen[k]) return clnscl_fail(CLNSCL_EINVAL, "--losses: '%s' given twice", names[k]);
             seen[k] = 1;
-            count++;
+            if (!t[len]) break;
+            t += len + 1;
         }
-        if (!count) return clnscl_fail(CLNSCL_EINVAL, "--losses: empty list");
     }
     if (o->epochs < 1) return clnscl_fail(CLNSCL_EINVAL, "--epochs must be >= 1");
+    if (o->epochs > TRAIN_MAX_EPOCHS)
+        return clnscl_fail(CLNSCL_EINVAL, "--epochs %ld is too large (max %d)", o->epochs, TRAIN_MAX_EPOCHS);
     if (o->batch < 2) return clnscl_fail(CLNSCL_EINVAL, "--batch must be >= 2 (contrastive losses need negatives)");
     if (o->batch > 65536) return clnscl_fail(CLNSCL_EINVAL, "--batch %ld is too large (max 65536)", o->batch);
     if (!(o->tau > 0)) return clnscl_fail(CLNSCL_EINVAL, "--tau must be > 0");
@@ -411,8 +515,13 @@ int clnscl_train_opts_check(const clnscl_train_opts *o)
     if (!(o->grayscale >= 0 && o->grayscale <= 1)) return clnscl_fail(CLNSCL_EINVAL, "--grayscale must be a probability");
     if (!(o->jitter >= 0 && o->jitter < 1)) return clnscl_fail(CLNSCL_EINVAL, "--jitter must be in [0,1)");
     if (!(o->color_jitter >= 0 && o->color_jitter < 1)) return clnscl_fail(CLNSCL_EINVAL, "--color-jitter must be in [0,1)");
-    if (!(o->noise >= 0)) return clnscl_fail(CLNSCL_EINVAL, "--noise must be >= 0");
+    if (!(o->noise >= 0 && o->noise <= 1))
+        return clnscl_fail(CLNSCL_EINVAL, "--noise must be in [0,1] (a standard deviation in pixel units)");
     if (o->proj_dim == 1) return clnscl_fail(CLNSCL_EINVAL, "--proj-dim must be >= 2 (or 0 for the default)");
+    if (o->proj_dim > TRAIN_MAX_WIDTH)
+        return clnscl_fail(CLNSCL_EINVAL, "--proj-dim %ld is too large (max %d)", o->proj_dim, TRAIN_MAX_WIDTH);
+    if (o->proj_hidden > TRAIN_MAX_WIDTH)
+        return clnscl_fail(CLNSCL_EINVAL, "--proj-hidden %ld is too large (max %d)", o->proj_hidden, TRAIN_MAX_WIDTH);
     if (o->eval_limit < 4) return clnscl_fail(CLNSCL_EINVAL, "--eval-limit must be >= 4 (CKA/RSA need samples)");
     if (o->probe_limit < 2) return clnscl_fail(CLNSCL_EINVAL, "--probe-limit must be >= 2");
     if (o->ref_size < 2) return clnscl_fail(CLNSCL_EINVAL, "--ref-size must be >= 2");
@@ -424,11 +533,20 @@ int clnscl_train_opts_check(const clnscl_train_opts *o)
     if (n && tmp[0] == 0) return clnscl_fail(CLNSCL_EINVAL, "--eval-steps: step 0 is always evaluated (epoch 0)");
     if (clnscl_parse_long_list(o->classes, tmp, 256, &n, 0))
         return clnscl_fail(CLNSCL_EINVAL, "--classes: %s", clnscl_last_error());
-    if (o->classes[0] && n < 2) return clnscl_fail(CLNSCL_EINVAL, "--classes needs at least 2 classes");
+    if (o->classes[0]) { /* also the class ids: distinct, < 1000 */
+        int *cls = NULL, k = 0;
+        int st = clnscl_data_parse_classes(o->classes, &cls, &k);
+        free(cls);
+        if (st) return st;
+        if (k < 2) return clnscl_fail(CLNSCL_EINVAL, "--classes needs at least 2 classes");
+    }
     if (clnscl_parse_long_list(o->widths, tmp, 256, &n, 0))
         return clnscl_fail(CLNSCL_EINVAL, "--widths: %s", clnscl_last_error());
     for (size_t i = 0; i < n; i++)
-        if (tmp[i] < 1) return clnscl_fail(CLNSCL_EINVAL, "--widths: every width must be >= 1");
+        if (tmp[i] < 1 || tmp[i] > TRAIN_MAX_WIDTH)
+            return clnscl_fail(CLNSCL_EINVAL, "--widths: every width must be in [1, %d]", TRAIN_MAX_WIDTH);
+    if (n > CLNSCL_MAX_ENC_LAYERS)
+        return clnscl_fail(CLNSCL_EINVAL, "--widths: at most %d encoder layers", CLNSCL_MAX_ENC_LAYERS);
     if (!o->out[0]) return clnscl_fail(CLNSCL_EINVAL, "--out DIR is required");
     return CLNSCL_OK;
 }

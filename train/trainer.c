@@ -373,6 +373,13 @@ static int trainer_setup(trainer *t, const clnscl_train_opts *opts)
         return clnscl_fail(CLNSCL_EINVAL, "--batch %ld is larger than the training set (%zu images)", t->B, t->train.n);
     t->o.steps_per_epoch = t->spe;
     t->total_steps = t->spe * t->o.epochs;
+    /* an explicit evaluation step must happen (the default 10,50 is only cut to the run) */
+    if (strcmp(t->o.eval_steps, CLNSCL_TRAIN_EVAL_STEPS))
+        for (size_t i = 0; i < t->n_eval_steps; i++)
+            if (t->eval_steps[i] > t->total_steps)
+                return clnscl_fail(CLNSCL_EINVAL,
+                                   "--eval-steps: step %ld is beyond the end of the run (%ld steps, %ld per epoch)",
+                                   t->eval_steps[i], t->total_steps, t->spe);
     t->hash = clnscl_train_opts_hash(&t->o);
 
     augment_from_opts(&t->o, &t->aug);

@@ -23,6 +23,8 @@
 
 #define CLNSCL_TRAIN_PATH 1024
 #define CLNSCL_TRAIN_LIST 512
+/* default --eval-steps: cut to the run's length (explicit steps beyond the run are an error) */
+#define CLNSCL_TRAIN_EVAL_STEPS "10,50"
 
 /* Every field has a long flag name (= INI key = config.json key): see
  * clnscl_train_opts_set and clnscl_train_opt_info. */
@@ -75,7 +77,9 @@ void clnscl_train_opts_default(clnscl_train_opts *o);
 /* Set one option from text; key = long flag name without "--" ('-' or '_' both
  * accepted). Unknown key or bad value → CLNSCL_EINVAL with a message. */
 int clnscl_train_opts_set(clnscl_train_opts *o, const char *key, const char *value);
-/* Apply an INI file: "key = value" lines, optional [train] section (others ignored). */
+/* Apply an INI file: "key = value" lines, optional [train] section (others ignored). A path
+ * that is not a regular file, control bytes, a line longer than 199 characters, a key given
+ * twice in [train] (in either spelling) or a bad value → error naming the file and line. */
 int clnscl_train_opts_load_ini(clnscl_train_opts *o, const char *path);
 /* Validate everything that can be checked without the data. */
 int clnscl_train_opts_check(const clnscl_train_opts *o);
@@ -129,7 +133,11 @@ extern volatile sig_atomic_t clnscl_train_stop;
 /* Stop after this global step (test hook for resume; 0 = never). Same effect as a signal. */
 extern long clnscl_train_stop_at_step;
 
-/* Train the twins, writing every output into o->out. */
+/* Train the twins, writing every output into o->out. On failure (not on CLNSCL_EINTERRUPTED)
+ * o->out is left as it was before the call: files written are removed, files replaced are put
+ * back, directories created are removed. The training and test images must have one geometry
+ * (each side 1..CLNSCL_AUGMENT_MAX_SIDE; cnn: 2^stages at least); an explicit --eval-steps
+ * entry beyond the run and a run larger than the machine's memory are refused up front. */
 int clnscl_train_run(const clnscl_train_opts *o, clnscl_train_progress_fn fn, void *user);
 
 #endif
