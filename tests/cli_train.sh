@@ -103,7 +103,13 @@ done
 if [ "$("$BIN" train --help | grep -c -- '^  --[a-z-]* ')" -ge 38 ]; then ok; else bad "help lists too few options"; fi
 if "$BIN" train --help | grep -q -- '--resume \[0|1\]' && "$BIN" train --help | grep -q -- '--null-twin \[0|1\]'; then ok; else bad "help: switches"; fi
 
+# a run that fails (diverges) leaves nothing: the files it wrote and the directories it created go
 T="--train-limit 200 --eval-limit 100 --epochs 1 --quiet --batch 32 --probe-limit 200 --ref-size 20 --seed 1"
+reject "diverging lr" "twin cl diverged at epoch 1, step 2" "$SCRATCH/run" train $T --lr 1e300 --out "$SCRATCH/run/deeper"
+reject "diverging weight decay" "diverged" "$SCRATCH/run" train $T --weight-decay 1e300 --out "$SCRATCH/run"
+reject "diverging lars" "diverged" "$SCRATCH/run" train $T --optimizer lars --lr 1e300 --out "$SCRATCH/run"
+reject "paper form without negatives" "has no negatives" "$SCRATCH/run" train --train-limit 200 --eval-limit 100 --epochs 1 \
+    --probe-limit 200 --ref-size 20 --seed 1 --form paper --classes 0,1 --batch 2 --out "$SCRATCH/run"
 # the switches take an optional 0|1 (the help's [0|1]), and a run given them all goes through
 rm -rf "$SCRATCH/sw"
 if "$BIN" train $T --resume 0 --augment 0 --null-twin 1 --eval-steps 6 --out "$SCRATCH/sw" >"$OUT" 2>"$ERR" && [ ! -s "$OUT" ] && [ ! -s "$ERR" ] \
@@ -136,6 +142,11 @@ if grep -q '"tau":[[:space:]]*0.3,' "$J" && grep -q '"batch":[[:space:]]*50,' "$
 # the same experiment re-run from its own config.json values gives the same CSVs
 if [ "$(sed -n 1p "$SCRATCH/ok/alignment.csv")" = "epoch,step,other,cka,cka_cosine,rsa,weight_gap,weight_gap_all" ]; then ok; else bad "alignment header"; fi
 if [ "$(grep -c . "$SCRATCH/ok/alignment.csv")" -eq 3 ]; then ok; else bad "alignment rows: $(cat "$SCRATCH/ok/alignment.csv")"; fi
+# rerun afresh into that directory, diverging: the earlier run's files are put back as they were
+sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec cat {} + | cksum); }
+before=$(sums "$SCRATCH/ok")
+reject "diverging rerun over a finished run" "diverged" "" train --config "$SCRATCH/ok.ini" --tau 0.3 --lr 1e300 --out "$SCRATCH/ok"
+if [ "$(sums "$SCRATCH/ok")" = "$before" ]; then ok; else bad "a failed rerun changed the earlier outputs"; fi
 # resume with a changed configuration is refused
 reject_train "changed config on resume" --config "$SCRATCH/ok.ini" --tau 0.4 --resume --out "$SCRATCH/ok"
 # (reject_train removed nothing: the run directory is not $SCRATCH/run)

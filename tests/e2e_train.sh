@@ -2,7 +2,8 @@
 # tests/e2e_train.sh — `clnscl train` smoke run on a real Fashion-MNIST subset (1,000 train /
 # 500 eval images, 3 epochs, four twins + the null twin): CSV columns, epoch-0 rows (T1: CKA,
 # RSA exactly 1 and weight gaps exactly 0 for every shared twin; not so for the null twin),
-# reference .npy files; then SIGTERM mid-run + --resume gives byte-identical outputs.
+# reference .npy files; then SIGTERM mid-run + --resume gives byte-identical outputs (after a
+# resume that fails and leaves the saved state as it was).
 # usage: sh e2e_train.sh <clnscl> <fixtures-dir> <scratch-dir>
 . "$(dirname "$0")/lib.sh"
 export OPENBLAS_NUM_THREADS=1
@@ -61,6 +62,17 @@ kill -TERM $pid
 wait $pid
 rc=$?
 if [ $rc -eq 130 ] && grep -q "resume" "$SCRATCH/errb"; then ok; else bad "SIGTERM: exit $rc: $(cat "$SCRATCH/errb")"; fi
+# a resumed run that fails (here: epoch 3's embeddings blocked by a directory) leaves the saved
+# state and the earlier outputs exactly as they were
+sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec cat {} + | cksum); }
+mkdir "$B/reference/ce_epoch0003.npy"
+before=$(sums "$B")
+CLNSCL_QUIET=1 "$BIN" train $ARGS --out "$B" --resume >"$SCRATCH/out" 2>"$SCRATCH/errb"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$SCRATCH/errb")" -eq 1 ] && grep -q "^clnscl: .*ce_epoch0003.npy" "$SCRATCH/errb" && [ ! -s "$SCRATCH/out" ]; then ok
+else bad "blocked resume: exit $rc: $(cat "$SCRATCH/errb")"; fi
+if [ "$(sums "$B")" = "$before" ]; then ok; else bad "a failed resume changed the saved state"; fi
+rmdir "$B/reference/ce_epoch0003.npy"
 if CLNSCL_QUIET=1 "$BIN" train $ARGS --out "$B" --resume >/dev/null 2>"$SCRATCH/errb"; then ok; else bad "resume: $(cat "$SCRATCH/errb")"; fi
 for f in alignment.csv models.csv checkpoint.bin reference/labels.npy reference/cl_epoch0003.npy reference/ce_epoch0002.npy \
          reference/cl2_epoch0003.npy; do

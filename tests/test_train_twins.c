@@ -366,6 +366,114 @@ static void test_resume(void)
     CHECK_STATUS(clnscl_train_run(&o, NULL, NULL), CLNSCL_EIO);
 }
 
+/* the names in dir (not . and ..), sorted, one per line */
+static char *listing(const char *dir)
+{
+    char names[64][256];
+    int n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) snprintf(names[n++], 256, "%s", e->d_name);
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    char *s = calloc((size_t)n + 1, 257);
+    for (int i = 0; s && i < n; i++) strcat(strcat(s, names[i]), "\n");
+    return s;
+}
+
+static void copy_to(const char *from, const char *to)
+{
+    size_t len;
+    char *x = slurp(from, &len);
+    FILE *f = fopen(to, "wb");
+    if (x && f) fwrite(x, 1, len, f);
+    if (f) fclose(f);
+    free(x);
+}
+
+/* the same names in a and b, every regular file byte-equal */
+static int same_tree(const char *a, const char *b)
+{
+    char *la = listing(a), *lb = listing(b);
+    int ok = la && lb && !strcmp(la, lb);
+    if (!ok) fprintf(stderr, "listings differ: %s:\n%s%s:\n%s", a, la ? la : "", b, lb ? lb : "");
+    for (char *name = la, *nl; ok && name && (nl = strchr(name, '\n')); name = nl + 1) {
+        *nl = '\0';
+        char fa[1200], fb[1200];
+        snprintf(fa, sizeof fa, "%s/%s", a, name);
+        snprintf(fb, sizeof fb, "%s/%s", b, name);
+        struct stat sb;
+        if (stat(fa, &sb) == 0 && S_ISDIR(sb.st_mode)) ok &= same_tree(fa, fb);
+        else ok &= same_file(fa, fb);
+    }
+    free(la);
+    free(lb);
+    return ok;
+}
+
+/* a copy of dir (files and one level of subdirectories) */
+static void snapshot(const char *dir, const char *to)
+{
+    mkdir(to, 0777);
+    char *l = listing(dir);
+    for (char *name = l, *nl; name && (nl = strchr(name, '\n')); name = nl + 1) {
+        *nl = '\0';
+        char fa[1200], fb[1200];
+        snprintf(fa, sizeof fa, "%s/%s", dir, name);
+        snprintf(fb, sizeof fb, "%s/%s", to, name);
+        struct stat sb;
+        if (stat(fa, &sb) == 0 && S_ISDIR(sb.st_mode)) snapshot(fa, fb);
+        else copy_to(fa, fb);
+    }
+    free(l);
+}
+
+/* A run that fails leaves the output directory as it was before the call: a fresh run removes
+ * what it wrote and the directories it created; a fresh run into an existing directory puts
+ * back the files it replaced; a failed --resume keeps the earlier checkpoint and outputs. */
+static void test_failed_runs(void)
+{
+    clnscl_train_opts o;
+    char p[1200], snap[1200];
+    /* fresh run, diverging at step 2: neither OUT nor its new parent remains */
+    small_opts(&o, "fresh/deeper");
+    o.lr = 1e300;
+    CHECK_STATUS(clnscl_train_run(&o, NULL, NULL), CLNSCL_ENONFINITE);
+    CHECK_MSG(strstr(clnscl_last_error(), "diverged at epoch 1, step 2") != NULL, "%s", clnscl_last_error());
+    snprintf(p, sizeof p, "%s/fresh", root);
+    CHECK(access(p, F_OK) != 0);
+
+    /* interrupted after step 1 (state saved); the resumed run evaluates at steps 2 and 4
+     * (rewriting the CSVs) and then fails writing the epoch-1 embeddings, blocked by a directory */
+    small_opts(&o, "resumed");
+    clnscl_train_stop_at_step = 1;
+    CHECK_STATUS(clnscl_train_run(&o, NULL, NULL), CLNSCL_EINTERRUPTED);
+    clnscl_train_stop_at_step = 0;
+    snprintf(p, sizeof p, "%s/reference/nscl_epoch0001.npy", o.out);
+    CHECK(mkdir(p, 0777) == 0);
+    snprintf(snap, sizeof snap, "%s/resumed.snap", root);
+    snapshot(o.out, snap);
+    o.resume = 1;
+    int st = clnscl_train_run(&o, NULL, NULL);
+    CHECK_MSG(st != CLNSCL_OK && strstr(clnscl_last_error(), "nscl_epoch0001.npy"), "%d %s", st, clnscl_last_error());
+    CHECK(same_tree(snap, o.out)); /* the same files, the same bytes, no backups left */
+    CHECK(rmdir(p) == 0);           /* and the state is intact: resuming now completes the run */
+    CHECK_STATUS(clnscl_train_run(&o, NULL, NULL), CLNSCL_OK);
+    snprintf(snap, sizeof snap, "%s/full", root);
+    CHECK(same_dir(snap, o.out, ""));
+    CHECK(same_dir(snap, o.out, "/reference"));
+
+    /* a finished run's directory, rerun afresh with a setting that diverges: put back as it was */
+    small_opts(&o, "full");
+    snprintf(snap, sizeof snap, "%s/full.snap", root);
+    snapshot(o.out, snap);
+    o.lr = 1e300;
+    CHECK_STATUS(clnscl_train_run(&o, NULL, NULL), CLNSCL_ENONFINITE);
+    CHECK(same_tree(snap, o.out));
+}
+
 static void rm_rf(const char *path)
 {
     DIR *d = opendir(path);
@@ -395,6 +503,7 @@ int main(void)
     test_run_outputs();
     test_lr_zero();
     test_resume();
+    test_failed_runs();
     rm_rf(root);
     return check_report();
 }

@@ -132,6 +132,13 @@ static uint64_t bb_getu64(bbuf *b)
 
 /* ---- trainer state ------------------------------------------------------------- */
 
+/* A file this call writes, and its previous version (a hard link or a copy, renamed back if
+ * the call fails; NULL if there was none). */
+typedef struct {
+    char *path, *backup;
+    int keep; /* something that is not a regular file was there: never remove it */
+} out_entry;
+
 typedef struct {
     char name[8];
     clnscl_loss_kind kind;
@@ -168,6 +175,11 @@ typedef struct {
     long epoch, step_in_epoch, global_step;
     sbuf align, models;
     char path[CLNSCL_TRAIN_PATH + 64];
+    /* what this call did to the output directory, undone if it fails (see out_finish) */
+    out_entry *journal;
+    size_t njournal, cap_journal;
+    char *made_dirs[64]; /* directories it created, outermost first */
+    int nmade;
 } trainer;
 
 static const char *outpath(trainer *t, const char *fmt, ...)
@@ -178,6 +190,124 @@ static const char *outpath(trainer *t, const char *fmt, ...)
     vsnprintf(t->path + n, sizeof t->path - (size_t)n, fmt, ap);
     va_end(ap);
     return t->path;
+}
+
+/* ---- the output directory as a transaction --------------------------------------
+ * A failed call leaves the directory as it was before the call: files it created are
+ * removed, files it replaced are restored (a failed --resume keeps the earlier checkpoint and
+ * outputs), and directories it created are removed. A successful or interrupted call keeps
+ * everything it wrote. */
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *a = fopen(from, "rb");
+    if (!a) return -1;
+    FILE *b = fopen(to, "wb");
+    if (!b) {
+        fclose(a);
+        return -1;
+    }
+    char buf[1 << 16];
+    size_t n;
+    int bad = 0;
+    while ((n = fread(buf, 1, sizeof buf, a)) > 0)
+        if (fwrite(buf, 1, n, b) != n) bad = 1;
+    if (ferror(a)) bad = 1;
+    fclose(a);
+    if (fclose(b) != 0) bad = 1;
+    if (bad) unlink(to);
+    return bad ? -1 : 0;
+}
+
+/* Called before the first write of `path` by this call: records it and keeps its old version. */
+static int out_journal(trainer *t, const char *path)
+{
+    for (size_t i = 0; i < t->njournal; i++)
+        if (!strcmp(t->journal[i].path, path)) return CLNSCL_OK;
+    if (t->njournal == t->cap_journal) {
+        size_t cap = t->cap_journal ? 2 * t->cap_journal : 32;
+        out_entry *j = realloc(t->journal, cap * sizeof *j);
+        if (!j) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        t->journal = j;
+        t->cap_journal = cap;
+    }
+    out_entry e = {strdup(path), NULL, 0};
+    if (!e.path) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    struct stat sb;
+    if (lstat(path, &sb) == 0) {
+        if (S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode)) { /* link() keeps a symbolic link itself */
+            size_t len = strlen(path) + 32;
+            e.backup = malloc(len);
+            if (!e.backup) {
+                free(e.path);
+                return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+            }
+            snprintf(e.backup, len, "%s.prev-%ld", path, (long)getpid());
+            unlink(e.backup); /* a leftover of a killed process with this id */
+            if (link(path, e.backup) != 0 && copy_file(path, e.backup) != 0) {
+                int err = errno;
+                free(e.path);
+                free(e.backup);
+                return clnscl_fail(CLNSCL_EIO, "cannot keep a copy of %s before rewriting it: %s", path,
+                                   strerror(err));
+            }
+        } else
+            e.keep = 1; /* the writer will refuse it */
+    }
+    t->journal[t->njournal++] = e;
+    return CLNSCL_OK;
+}
+
+/* mkdir -p dir, remembering the directories that did not exist yet */
+static int out_mkdir(trainer *t, const char *dir)
+{
+    char p[sizeof t->path];
+    snprintf(p, sizeof p, "%s", dir);
+    size_t len = strlen(p);
+    while (len > 1 && p[len - 1] == '/') p[--len] = '\0';
+    for (size_t i = 1; i <= len; i++) {
+        if (p[i] != '/' && p[i] != '\0') continue;
+        char c = p[i];
+        p[i] = '\0';
+        struct stat sb;
+        if (lstat(p, &sb) != 0 && t->nmade < (int)(sizeof t->made_dirs / sizeof t->made_dirs[0])) {
+            if (!(t->made_dirs[t->nmade] = strdup(p))) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+            t->nmade++;
+        }
+        p[i] = c;
+    }
+    int st = clnscl_mkdir_p(dir);
+    if (st) /* only those it did create */
+        while (t->nmade > 0) {
+            struct stat sb;
+            if (stat(t->made_dirs[t->nmade - 1], &sb) == 0) break;
+            free(t->made_dirs[--t->nmade]);
+        }
+    return st;
+}
+
+/* keep (ok) or undo (failure) what this call did to the output directory */
+static void out_finish(trainer *t, int ok)
+{
+    for (size_t i = t->njournal; i-- > 0;) {
+        out_entry *e = &t->journal[i];
+        if (ok) {
+            if (e->backup) unlink(e->backup);
+        } else if (e->backup)
+            rename(e->backup, e->path);
+        else if (!e->keep)
+            unlink(e->path);
+        free(e->path);
+        free(e->backup);
+    }
+    free(t->journal);
+    t->journal = NULL;
+    t->njournal = t->cap_journal = 0;
+    for (int i = t->nmade; i-- > 0;) {
+        if (!ok) rmdir(t->made_dirs[i]); /* empty now, unless someone else put files there */
+        free(t->made_dirs[i]);
+    }
+    t->nmade = 0;
 }
 
 static void trainer_free(trainer *t)
@@ -535,7 +665,8 @@ static int evaluate(trainer *t, int save_ref)
         if (save_ref) {
             char name[64];
             snprintf(name, sizeof name, "reference/%s_epoch%04ld.npy", w->name, t->epoch);
-            if ((st = clnscl_npy_write_f64(outpath(t, "%s", name), w->Z, 2 * N, (size_t)m->cfg.proj_dim)))
+            const char *p = outpath(t, "%s", name);
+            if ((st = out_journal(t, p)) || (st = clnscl_npy_write_f64(p, w->Z, 2 * N, (size_t)m->cfg.proj_dim)))
                 return st;
         }
     }
@@ -564,8 +695,11 @@ static int evaluate(trainer *t, int save_ref)
             (st = put_value(&t->align, s4, gap_all)) || (st = sbuf_printf(&t->align, "\n")))
             return st;
     }
-    if ((st = clnscl_write_file_atomic(outpath(t, "alignment.csv"), t->align.s, t->align.len))) return st;
-    return clnscl_write_file_atomic(outpath(t, "models.csv"), t->models.s, t->models.len);
+    const char *p = outpath(t, "alignment.csv");
+    if ((st = out_journal(t, p)) || (st = clnscl_write_file_atomic(p, t->align.s, t->align.len))) return st;
+    p = outpath(t, "models.csv");
+    if ((st = out_journal(t, p))) return st;
+    return clnscl_write_file_atomic(p, t->models.s, t->models.len);
 }
 
 /* ---- checkpoint payload ----------------------------------------------------------- */
@@ -599,7 +733,9 @@ static int save_checkpoint(trainer *t)
         free(b.p);
         return clnscl_fail(CLNSCL_ENOMEM, "out of memory writing the checkpoint");
     }
-    int st = clnscl_ckpt_write(outpath(t, "checkpoint.bin"), t->hash, b.p, b.len);
+    const char *p = outpath(t, "checkpoint.bin");
+    int st = out_journal(t, p);
+    if (!st) st = clnscl_ckpt_write(p, t->hash, b.p, b.len);
     free(b.p);
     return st;
 }
@@ -687,11 +823,15 @@ static int train_step(trainer *t)
     clnscl_twins_step(jobs, t->nt, (int)B, t->form, t->o.tau, lr, t->workers);
     for (int i = 0; i < t->nt; i++) {
         twin *w = &t->tw[i];
+        if (jobs[i].status == CLNSCL_ENONFINITE) /* NaN/Inf weights or activations: diverged */
+            return clnscl_fail(CLNSCL_ENONFINITE,
+                               "twin %s diverged at epoch %ld, step %ld (%s): lower --lr or --weight-decay", w->name,
+                               t->epoch + 1, t->global_step + 1, jobs[i].error);
         if (jobs[i].status)
             return clnscl_fail(jobs[i].status, "twin %s, epoch %ld, step %ld: %s", w->name, t->epoch + 1,
                                t->global_step + 1, jobs[i].error);
         if (!isfinite(jobs[i].loss))
-            return clnscl_fail(CLNSCL_ENONFINITE, "twin %s diverged at step %ld (loss not finite): lower --lr",
+            return clnscl_fail(CLNSCL_ENONFINITE, "twin %s diverged at step %ld (loss not finite): lower --lr or --weight-decay",
                                w->name, t->global_step + 1);
         w->loss_sum += jobs[i].loss;
         w->loss_n++;
@@ -719,19 +859,22 @@ static int run(trainer *t, clnscl_train_progress_fn fn, void *user)
 {
     int st;
     if (t->o.resume && (st = load_checkpoint(t))) return st; /* before creating anything */
-    if ((st = clnscl_mkdir_p(t->o.out))) return st;
-    if ((st = clnscl_mkdir_p(outpath(t, "reference")))) return st;
+    if ((st = out_mkdir(t, t->o.out))) return st;
+    if ((st = out_mkdir(t, outpath(t, "reference")))) return st;
     char *json = NULL;
     clnscl_train_opts conf = t->o;
     conf.resume = 0; /* config.json describes the experiment: rerunning it starts afresh */
     if ((st = clnscl_train_opts_to_json(&conf, &json))) return st;
     size_t jl = strlen(json);
     json[jl] = '\n'; /* cJSON_Print has no final newline; the terminator is not written */
-    st = clnscl_write_file_atomic(outpath(t, "config.json"), json, jl + 1);
+    const char *p = outpath(t, "config.json");
+    st = out_journal(t, p);
+    if (!st) st = clnscl_write_file_atomic(p, json, jl + 1);
     free(json);
     if (st) return st;
     if (!t->o.resume) {
-        if ((st = clnscl_npy_write_i32(outpath(t, "reference/labels.npy"), t->ref.y, t->ref.n))) return st;
+        p = outpath(t, "reference/labels.npy");
+        if ((st = out_journal(t, p)) || (st = clnscl_npy_write_i32(p, t->ref.y, t->ref.n))) return st;
         t->epoch = t->step_in_epoch = t->global_step = 0;
         if ((st = evaluate(t, 1))) return st; /* epoch 0: the shared initialisation */
     }
@@ -795,6 +938,7 @@ int clnscl_train_run(const clnscl_train_opts *o, clnscl_train_progress_fn fn, vo
     sigaction(SIGTERM, &sa, &old_term);
     int st = trainer_setup(t, o);
     if (!st) st = run(t, fn, user);
+    out_finish(t, st == CLNSCL_OK || st == CLNSCL_EINTERRUPTED);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     trainer_free(t);
