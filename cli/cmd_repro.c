@@ -12,13 +12,16 @@
 #include "jobs.h"
 
 #include "clnscl/progress.h"
+#include "clnscl/sim.h"
 #include "clnscl/status.h"
+#include "clnscl/train.h"
 
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const FIGURES[] = {"fig2", "fig3", "fig4", "fig5", "fig6", "theory"};
@@ -27,6 +30,8 @@ static const char *const FIGURES[] = {"fig2", "fig3", "fig4", "fig5", "fig6", "t
 /* ---- key/value lists (insertion order kept: it fixes the argument order and the run hash) ---- */
 typedef struct {
     char *key, *val;
+    char src[64]; /* where the value comes from, for messages: "[smoke] tau", "[smoke] sim.tau",
+                     "[smoke] taus (tau)", "repro (quiet)" */
 } kv;
 typedef struct {
     kv *a;
@@ -43,14 +48,20 @@ static void kv_free(kvlist *l)
     memset(l, 0, sizeof *l);
 }
 
-static const char *kv_get(const kvlist *l, const char *key)
+static const kv *kv_find(const kvlist *l, const char *key)
 {
     for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->a[i].key, key)) return l->a[i].val;
+        if (!strcmp(l->a[i].key, key)) return &l->a[i];
     return NULL;
 }
 
-static int kv_set(kvlist *l, const char *key, const char *val)
+static const char *kv_get(const kvlist *l, const char *key)
+{
+    const kv *e = kv_find(l, key);
+    return e ? e->val : NULL;
+}
+
+static int kv_set_src(kvlist *l, const char *key, const char *val, const char *src)
 {
     for (size_t i = 0; i < l->n; i++)
         if (!strcmp(l->a[i].key, key)) {
@@ -58,6 +69,7 @@ static int kv_set(kvlist *l, const char *key, const char *val)
             if (!v) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
             free(l->a[i].val);
             l->a[i].val = v;
+            snprintf(l->a[i].src, sizeof l->a[i].src, "%s", src);
             return CLNSCL_OK;
         }
     if (l->n == l->cap) {
@@ -69,6 +81,7 @@ static int kv_set(kvlist *l, const char *key, const char *val)
     }
     l->a[l->n].key = strdup(key);
     l->a[l->n].val = strdup(val);
+    snprintf(l->a[l->n].src, sizeof l->a[l->n].src, "%s", src);
     if (!l->a[l->n].key || !l->a[l->n].val) {
         free(l->a[l->n].key);
         free(l->a[l->n].val);
@@ -78,21 +91,31 @@ static int kv_set(kvlist *l, const char *key, const char *val)
     return CLNSCL_OK;
 }
 
+static int kv_set(kvlist *l, const char *key, const char *val)
+{
+    char src[64];
+    snprintf(src, sizeof src, "repro (%.40s)", key);
+    return kv_set_src(l, key, val, src);
+}
+
 static int kv_copy(kvlist *dst, const kvlist *src)
 {
     for (size_t i = 0; i < src->n; i++) {
-        int st = kv_set(dst, src->a[i].key, src->a[i].val);
+        int st = kv_set_src(dst, src->a[i].key, src->a[i].val, src->a[i].src);
         if (st) return st;
     }
     return CLNSCL_OK;
 }
 
 /* ---- one figure's configuration ---- */
+static const char *const SCALES[] = {"smoke", "quick", "full"};
+
 typedef struct {
     char name[32];
     char path[4200];
     const char *scale;
     kvlist figure, train, sim, over; /* [figure], [train], [sim], [<scale>] */
+    kvlist other_scale[3];           /* the other scale sections (checked, not used) */
     int have_scale;
     int status;
 } figcfg;
@@ -109,24 +132,79 @@ static int is_repro_key(const char *k)
     return 0;
 }
 
+/* One INI entry: known section, no key twice in a section, and the key valid where it goes — a
+ * `clnscl train` option (its own setter), a `clnscl sim` option ("sim." in a scale section, or in
+ * [sim]), a [figure] key or a repro key. Keys repro sets itself (seed, out, resume) are refused. */
+static int entry_check(figcfg *f, const char *section, const char *name, const char *value, int where)
+{
+    /* where: 0 figure, 1 train, 2 sim, 3 scale */
+    const char *key = name;
+    int as = where == 1 ? 1 : where == 2 ? 2 : 0;
+    if (where == 0) {
+        static const char *const fig_keys[] = {"kind", "title", "class-order"};
+        int ok = is_repro_key(name);
+        for (size_t i = 0; i < 3; i++) ok |= !strcmp(name, fig_keys[i]);
+        if (!ok)
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: [%s] %s: unknown key (kind, title, class-order or a sweep list)",
+                               f->path, section, name);
+        return CLNSCL_OK;
+    }
+    if (where == 3) {
+        if (is_repro_key(name)) return CLNSCL_OK; /* checked when the figure is planned */
+        if (!strncmp(name, "sim.", 4)) {
+            key = name + 4;
+            as = 2;
+        } else
+            as = 1;
+    }
+    if (!strcmp(key, "seed") || !strcmp(key, "out") || !strcmp(key, "resume"))
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: [%s] %s: set by repro itself (seeds = K runs seeds 1..K)", f->path,
+                           section, name);
+    int st;
+    if (as == 1) {
+        clnscl_train_opts o;
+        clnscl_train_opts_default(&o);
+        st = clnscl_train_opts_set(&o, key, value);
+    } else {
+        clnscl_sim_opts o;
+        clnscl_sim_opts_default(&o);
+        st = clnscl_sim_opts_set(&o, key, value);
+    }
+    if (st)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: [%s] %s = %s: %s", f->path, section, name, value,
+                           clnscl_last_error());
+    return CLNSCL_OK;
+}
+
 static int repro_ini_entry(void *user, const char *section, const char *name, const char *value)
 {
     figcfg *f = user;
+    if (f->status) return 0;
     kvlist *l = NULL;
-    if (!strcmp(section, "figure")) l = &f->figure;
-    else if (!strcmp(section, "train")) l = &f->train;
-    else if (!strcmp(section, "sim")) l = &f->sim;
+    int where = 3;
+    if (!strcmp(section, "figure")) l = &f->figure, where = 0;
+    else if (!strcmp(section, "train")) l = &f->train, where = 1;
+    else if (!strcmp(section, "sim")) l = &f->sim, where = 2;
     else if (!strcmp(section, f->scale)) {
         l = &f->over;
         f->have_scale = 1;
-    } else if (!strcmp(section, "smoke") || !strcmp(section, "quick") || !strcmp(section, "full"))
-        return 1; /* another scale */
-    else {
-        f->status = clnscl_fail(CLNSCL_EFORMAT, "%s: unknown section [%s]", f->path, section);
+    } else
+        for (int k = 0; k < 3 && !l; k++)
+            if (!strcmp(section, SCALES[k])) l = &f->other_scale[k];
+    if (!l) {
+        f->status = clnscl_fail(CLNSCL_EFORMAT, "%s: unknown section [%s] (figure, train, sim, smoke, quick, full)",
+                                f->path, section);
         return 0;
     }
     if (!value) value = "";
-    int st = kv_set(l, name, value);
+    if (kv_get(l, name)) {
+        f->status = clnscl_fail(CLNSCL_EFORMAT, "%s: [%s] %s given twice", f->path, section, name);
+        return 0;
+    }
+    char src[64];
+    snprintf(src, sizeof src, "[%.16s] %.40s", section, name);
+    int st = entry_check(f, section, name, value, where);
+    if (!st) st = kv_set_src(l, name, value, src);
     if (st) {
         f->status = st;
         return 0;
@@ -140,6 +218,70 @@ static void figcfg_free(figcfg *f)
     kv_free(&f->train);
     kv_free(&f->sim);
     kv_free(&f->over);
+    for (int k = 0; k < 3; k++) kv_free(&f->other_scale[k]);
+}
+
+/* longest INI line taken whole by the parser; a configuration file is small text */
+#define REPRO_INI_LINE 199
+#define REPRO_INI_MAX (1 << 20)
+
+/* The INI file as text: a regular file of at most 1 MiB, no NUL or other control bytes but tab
+ * and CR, lines of at most REPRO_INI_LINE characters, no section header twice. */
+static int read_ini(const char *path, char **text)
+{
+    *text = NULL;
+    int st = runio_need_file(path);
+    if (st) return st;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return clnscl_fail(CLNSCL_EIO, "cannot open %s", path);
+    char *s = malloc(REPRO_INI_MAX + 2);
+    size_t n = s ? fread(s, 1, REPRO_INI_MAX + 1, fp) : 0;
+    int err = ferror(fp);
+    fclose(fp);
+    if (!s) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    if (err) st = clnscl_fail(CLNSCL_EIO, "cannot read %s", path);
+    else if (n > REPRO_INI_MAX) st = clnscl_fail(CLNSCL_EFORMAT, "%s: larger than %d bytes: not a figure config", path,
+                                                 REPRO_INI_MAX);
+    s[n] = '\0';
+    int line = 1;
+    size_t col = 0;
+    for (size_t i = 0; i < n && !st; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\n') {
+            line++;
+            col = 0;
+        } else if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
+            st = clnscl_fail(CLNSCL_EFORMAT, "%s: line %d: not a text file (byte 0x%02x)", path, line, ch);
+        else if (++col > REPRO_INI_LINE)
+            st = clnscl_fail(CLNSCL_EFORMAT, "%s: line %d: longer than %d characters", path, line, REPRO_INI_LINE);
+    }
+    /* section headers, each once */
+    char seen[16][32];
+    size_t nseen = 0;
+    line = 0;
+    for (const char *p = s; !st && *p;) {
+        size_t len = strcspn(p, "\n");
+        line++;
+        const char *q = p + strspn(p, " \t");
+        if (*q == '[') {
+            const char *e = memchr(q, ']', len - (size_t)(q - p));
+            if (e) {
+                char name[32];
+                snprintf(name, sizeof name, "%.*s", (int)(e - q - 1), q + 1);
+                for (size_t k = 0; k < nseen && !st; k++)
+                    if (!strcmp(seen[k], name))
+                        st = clnscl_fail(CLNSCL_EFORMAT, "%s: line %d: section [%s] given twice", path, line, name);
+                if (!st && nseen < 16) snprintf(seen[nseen++], sizeof seen[0], "%s", name);
+            }
+        }
+        p += len + (p[len] == '\n');
+    }
+    if (st) {
+        free(s);
+        return st;
+    }
+    *text = s;
+    return CLNSCL_OK;
 }
 
 static int figcfg_load(figcfg *f, const char *dir, const char *name, const char *scale)
@@ -148,8 +290,11 @@ static int figcfg_load(figcfg *f, const char *dir, const char *name, const char 
     snprintf(f->name, sizeof f->name, "%s", name);
     snprintf(f->path, sizeof f->path, "%s/%s.ini", dir, name);
     f->scale = scale;
-    if (!runio_is_file(f->path)) return clnscl_fail(CLNSCL_EIO, "cannot open %s", f->path);
-    int line = ini_parse(f->path, repro_ini_entry, f);
+    char *text;
+    int st = read_ini(f->path, &text);
+    if (st) return st;
+    int line = ini_parse_string(text, repro_ini_entry, f);
+    free(text);
     if (f->status) return f->status;
     if (line < 0) return clnscl_fail(CLNSCL_EIO, "cannot read %s", f->path);
     if (line > 0) return clnscl_fail(CLNSCL_EFORMAT, "%s: line %d: malformed INI line", f->path, line);
@@ -239,6 +384,71 @@ static int add_group(figplan *p, group **out)
     return CLNSCL_OK;
 }
 
+/* the option a library message is about: "--name …" at its start, else NULL */
+static const kv *blamed(const kvlist *args, const char *msg)
+{
+    const char *p = strstr(msg, "--");
+    if (!p) return NULL;
+    p += 2;
+    size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-_");
+    for (size_t i = 0; i < args->n; i++) {
+        const char *k = args->a[i].key;
+        if (strlen(k) != n) continue;
+        size_t j = 0;
+        while (j < n && (k[j] == p[j] || ((k[j] == '-' || k[j] == '_') && (p[j] == '-' || p[j] == '_')))) j++;
+        if (j == n) return &args->a[i];
+    }
+    return NULL;
+}
+
+/* Every run's options are checked with the subcommand's own option setter and checks before any
+ * run is launched; *cost (for the ETA) is the run's expected seconds on one core. */
+static int check_run(const figplan *p, const kvlist *args, const char *cmd, double *cost)
+{
+    const figcfg *f = &p->cfg;
+    int train = !strcmp(cmd, "train");
+    clnscl_train_opts to;
+    clnscl_sim_opts so;
+    clnscl_train_opts_default(&to);
+    clnscl_sim_opts_default(&so);
+    for (size_t i = 0; i < args->n; i++) {
+        const kv *e = &args->a[i];
+        int st = train ? clnscl_train_opts_set(&to, e->key, e->val) : clnscl_sim_opts_set(&so, e->key, e->val);
+        if (st)
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: %s = %s: %s", f->path, e->src, e->val,
+                               clnscl_last_error());
+    }
+    snprintf(to.out, sizeof to.out, "%s", "runs"); /* set by repro; checked as non-empty only */
+    if (train ? clnscl_train_opts_check(&to) : clnscl_sim_opts_check(&so)) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s", clnscl_last_error());
+        const kv *e = blamed(args, msg);
+        if (e) return clnscl_fail(CLNSCL_EFORMAT, "%s: %s = %s: %s", f->path, e->src, e->val, msg);
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: [%s] with [%s]: %s", f->path, train ? "train" : "sim", f->scale, msg);
+    }
+    if (train) {
+        /* images x epochs x twins (measured: ~5e-5 s each for the MLPs here, plus start-up) */
+        double k = 10, full = 60000;
+        if (to.classes[0]) {
+            k = 1;
+            for (const char *c = to.classes; *c; c++) k += *c == ',';
+        }
+        if (!strncmp(to.data, "cifar10:", 8)) full = 50000;
+        else if (!strncmp(to.data, "cifar100:", 9)) full = 50000, k = to.classes[0] ? k / 10 : 10;
+        double images = full * k / 10;
+        if (to.train_limit > 0 && (double)to.train_limit < images) images = (double)to.train_limit;
+        double twins = 1 + (double)to.null_twin;
+        for (const char *c = to.losses; *c; c++) twins += *c == ',';
+        *cost = 0.5 + 5e-5 * images * (double)to.epochs * twins;
+    } else {
+        /* steps x (2B)^2 per twin, plus the logged rows' (2N)^2 metrics */
+        double N = (double)so.classes * (double)so.per_class, P = 2 * N, B2 = 4.0 * (double)so.batch * so.batch;
+        double rows = so.log_every > 0 ? (double)so.steps / (double)so.log_every : (so.steps < 100 ? so.steps : 100);
+        *cost = 0.05 + (double)so.repeat * (2e-8 * (double)so.steps * B2 * (so.scl ? 1.0 : 2.0 / 3.0) + 1e-8 * rows * P * P);
+    }
+    return CLNSCL_OK;
+}
+
 /* Queue one run per seed: "<cmd> --key value …" (train: "--key=value", because its 0|1 options
  * given alone mean 1), seeds 1..`seeds_key` of the scale section. */
 static int plan_runs(figplan *p, group *g, kvlist *args, const char *cmd, const char *seeds_key, int joined,
@@ -250,6 +460,8 @@ static int plan_runs(figplan *p, group *g, kvlist *args, const char *cmd, const 
         char sv[32];
         snprintf(sv, sizeof sv, "%ld", s);
         st = kv_set(args, "seed", sv);
+        double cost = 0;
+        if (!st) st = check_run(p, args, cmd, &cost);
         size_t na = 1 + (joined ? 1 : 2) * args->n;
         char **argv = calloc(na, sizeof *argv);
         char **flags = calloc(args->n, sizeof *flags);
@@ -275,7 +487,7 @@ static int plan_runs(figplan *p, group *g, kvlist *args, const char *cmd, const 
             snprintf(label, sizeof label, "%s %s seed %ld", p->cfg.name, g->label, s);
             st = dir ? job_list_add(jobs, argv, na, dir, label, joined, &g->job[g->njobs])
                      : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-            if (!st) g->njobs++;
+            if (!st) jobs->jobs[g->job[g->njobs++]].cost = cost;
             free(dir);
         }
         if (flags)
@@ -294,7 +506,7 @@ static int plan_train(figplan *p, group *g, const kvlist *extra, job_list *jobs,
     for (size_t i = 0; i < p->cfg.over.n && !st; i++) {
         const char *k = p->cfg.over.a[i].key;
         if (is_repro_key(k) || !strncmp(k, "sim.", 4)) continue;
-        st = kv_set(&args, k, p->cfg.over.a[i].val);
+        st = kv_set_src(&args, k, p->cfg.over.a[i].val, p->cfg.over.a[i].src);
     }
     if (!st && extra) st = kv_copy(&args, extra);
     if (!st) st = kv_set(&args, "quiet", "1");
@@ -309,15 +521,58 @@ static int plan_sim(figplan *p, group *g, const kvlist *extra, job_list *jobs, c
     kvlist args = {0};
     int st = kv_copy(&args, &p->cfg.sim);
     for (size_t i = 0; i < p->cfg.over.n && !st; i++)
-        if (!strncmp(p->cfg.over.a[i].key, "sim.", 4)) st = kv_set(&args, p->cfg.over.a[i].key + 4, p->cfg.over.a[i].val);
+        if (!strncmp(p->cfg.over.a[i].key, "sim.", 4)) st = kv_set_src(&args, p->cfg.over.a[i].key + 4, p->cfg.over.a[i].val, p->cfg.over.a[i].src);
     if (!st && extra) st = kv_copy(&args, extra);
     if (!st) st = plan_runs(p, g, &args, "sim", "sim-seeds", 0, jobs, root);
     kv_free(&args);
     return st;
 }
 
+/* "[<scale>] key (opt)" or "[figure] key (opt)": where a sweep list giving option `opt` was read */
+static const char *list_src(const figcfg *f, const char *key, const char *opt, char *buf)
+{
+    snprintf(buf, 64, "[%s] %s (%s)", kv_get(&f->over, key) ? f->scale : "figure", key, opt);
+    return buf;
+}
+
+/* Keys that the figure's kind does not use are mistakes, not silently ignored: a repro key of
+ * another kind, [sim] options or sim.* keys outside `theory`, class-order outside `nway`. */
+static int kind_keys_check(const figplan *p)
+{
+    static const struct {
+        const char *kind, *keys;
+    } used[] = {{"alignment", ",seeds,"},
+                {"weight_gap", ",seeds,"},
+                {"nway", ",seeds,ways,class-order,"},
+                {"temperature", ",seeds,taus,"},
+                {"batch", ",seeds,batches,scalings,"},
+                {"theory", ",seeds,sim-seeds,samples,sweep-classes,sweep-taus,sweep-batches,"}};
+    const char *keys = NULL;
+    for (size_t i = 0; i < sizeof used / sizeof *used; i++)
+        if (!strcmp(p->kind, used[i].kind)) keys = used[i].keys;
+    if (!keys) return CLNSCL_OK; /* unknown kind: plan_figure says so */
+    int theory = !strcmp(p->kind, "theory");
+    const figcfg *f = &p->cfg;
+    if (!theory && f->sim.n)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: %s: kind = %s runs no `clnscl sim`", f->path, f->sim.a[0].src, p->kind);
+    const kvlist *lists[5] = {&f->figure, &f->over, &f->other_scale[0], &f->other_scale[1], &f->other_scale[2]};
+    for (int l = 0; l < 5; l++)
+        for (size_t i = 0; i < lists[l]->n; i++) {
+            const kv *e = &lists[l]->a[i];
+            char pat[64];
+            snprintf(pat, sizeof pat, ",%.60s,", e->key);
+            int repro_key = is_repro_key(e->key) || !strcmp(e->key, "class-order");
+            if ((repro_key && !strstr(keys, pat)) || (!theory && !strncmp(e->key, "sim.", 4)))
+                return clnscl_fail(CLNSCL_EFORMAT, "%s: %s: not used by kind = %s", f->path, e->src, p->kind);
+        }
+    return CLNSCL_OK;
+}
+
 static int plan_figure(figplan *p, job_list *jobs, const char *root)
 {
+    char sb[64];
+    int kst = kind_keys_check(p);
+    if (kst) return kst;
     const char *kind = p->kind;
     int st = CLNSCL_OK;
     group *g;
@@ -341,7 +596,7 @@ static int plan_figure(figplan *p, job_list *jobs, const char *root)
             for (long c = 0; c < (long)ways[i]; c++)
                 snprintf(cls + strlen(cls), sizeof cls - strlen(cls), "%s%ld", c ? "," : "", (long)order[c]);
             kvlist ex = {0};
-            st = kv_set(&ex, "classes", cls);
+            st = kv_set_src(&ex, "classes", cls, list_src(&p->cfg, "class-order", "classes", sb));
             if (!st) st = add_group(p, &g);
             if (!st) {
                 snprintf(g->label, sizeof g->label, "N = %ld", (long)ways[i]);
@@ -358,7 +613,7 @@ static int plan_figure(figplan *p, job_list *jobs, const char *root)
             char v[32];
             snprintf(v, sizeof v, "%g", taus[i]);
             kvlist ex = {0};
-            st = kv_set(&ex, "tau", v);
+            st = kv_set_src(&ex, "tau", v, list_src(&p->cfg, "taus", "tau", sb));
             if (!st) st = add_group(p, &g);
             if (!st) {
                 snprintf(g->label, sizeof g->label, "tau = %g", taus[i]);
@@ -378,8 +633,8 @@ static int plan_figure(figplan *p, job_list *jobs, const char *root)
                 char v[32];
                 snprintf(v, sizeof v, "%ld", (long)bs[i]);
                 kvlist ex = {0};
-                st = kv_set(&ex, "batch", v);
-                if (!st) st = kv_set(&ex, "lr-scale", rules[r]);
+                st = kv_set_src(&ex, "batch", v, list_src(&p->cfg, "batches", "batch", sb));
+                if (!st) st = kv_set_src(&ex, "lr-scale", rules[r], list_src(&p->cfg, "scalings", "lr-scale", sb));
                 if (!st) st = add_group(p, &g);
                 if (!st) {
                     snprintf(g->label, sizeof g->label, "%s B = %ld", rules[r], (long)bs[i]);
@@ -424,15 +679,15 @@ static int plan_figure(figplan *p, job_list *jobs, const char *root)
                 }
                 snprintf(v, sizeof v, "%ld", C);
                 snprintf(pc, sizeof pc, "%ld", N / C);
-                st = kv_set(&ex, "classes", v);
-                if (!st) st = kv_set(&ex, "per-class", pc);
+                st = kv_set_src(&ex, "classes", v, k == 0 ? list_src(&p->cfg, "sweep-classes", "classes", sb) : "[sim] classes");
+                if (!st) st = kv_set_src(&ex, "per-class", pc, list_src(&p->cfg, "samples", "per-class", sb));
                 if (!st && k == 1) {
                     snprintf(v, sizeof v, "%g", vals[k][i]);
-                    st = kv_set(&ex, "tau", v);
+                    st = kv_set_src(&ex, "tau", v, list_src(&p->cfg, "sweep-taus", "tau", sb));
                 }
                 if (!st && k == 2) {
                     snprintf(v, sizeof v, "%ld", (long)vals[k][i]);
-                    st = kv_set(&ex, "batch", v);
+                    st = kv_set_src(&ex, "batch", v, list_src(&p->cfg, "sweep-batches", "batch", sb));
                 }
                 snprintf(sg->label, sizeof sg->label, "%s = %g", k == 0 ? "C" : k == 1 ? "tau" : "B", vals[k][i]);
                 sg->x = vals[k][i];
@@ -870,23 +1125,21 @@ static int draw_theory(plot_ctx *pc, figplan *p, const job_list *jobs, report *r
     }
     if (!st)
         st = report_add(rep, p->cfg.name, "4", "Lemma 7 and the recurrence hold at every step of every sweep run",
-                        "0 violations", have && viol == 0, "theory_classes.png", "%.0f violations over %zu sim runs",
-                        viol, nruns);
+                        "0 violations", have && viol == 0, "theory_classes.png", "%.0f violations over %zu sim run%s",
+                        viol, nruns, nruns == 1 ? "" : "s");
     for (size_t i = 0; i < p->nsims && !st; i++) {
         if (p->sweep_of[i] != 3) continue;
         double gmax = pts[i].gap.n ? pow(10.0, pts[i].gap.max) : 0.0;
         st = report_add(rep, p->cfg.name, "12",
                         "gap is exactly 0 when no batch holds two samples of one class (C >= 2B, stratified)",
                         "final gap = 0 in every seed", pts[i].gap.n == 0, "theory_classes.png",
-                        "C = 16, n = 2, B = 8, stratified: largest final gap over %zu seeds = %.3g", p->sims[i].njobs,
-                        gmax);
+                        "C = 16, n = 2, B = 8, stratified: largest final gap over %zu seed%s = %.3g", p->sims[i].njobs,
+                        p->sims[i].njobs == 1 ? "" : "s", gmax);
     }
     /* network vs its own surrogate (fig2 runs) */
-    if (!st && p->ngroups) {
-        int drawn = 0;
+    if (!st && p->ngroups)
         st = fig_theory_overlay(pc, "theory_vs_network", p->groups[0].runs, p->groups[0].nruns, root, parallel, rep,
-                                p->cfg.name, &drawn);
-    }
+                                p->cfg.name);
     return st;
 }
 
@@ -955,7 +1208,9 @@ static void usage(FILE *f)
             "time, in OUT/runs/<train|sim>-<hash>/ (a finished run is reused, an interrupted one resumed:\n"
             "rerun the same command), then draws the figures (gnuplot: PNG + SVG, .gp and .dat beside\n"
             "them) and OUT/REPORT.md: one row per THEORY.md section-7 claim a figure touches, with the\n"
-            "expected direction, the measured numbers (mean +- sd over seeds), PASS/FAIL and the figure.\n\n"
+            "expected direction, the measured numbers (mean +- sd over seeds), PASS/FAIL and the figure;\n"
+            "the rows of figures in OUT not redrawn by this call are carried over from its REPORT.md.\n"
+            "Every run's options are checked (by the train/sim option parsers) before any run starts.\n\n"
             "  fig2    fig2_alignment      CKA/RSA of CL vs NSCL, SCL, CE, null twin over training (claims 13, 14)\n"
             "  fig3    fig3_heatmap, fig3_final   CKA(CL,NSCL) against the number of classes N (15)\n"
             "  fig4    fig4_temperature    CKA/RSA of CL vs NSCL for tau = 0.1, 0.5, 1.0 (16)\n"
@@ -978,6 +1233,7 @@ int clnscl_cmd_repro(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (cli_reject_repeats(argc, argv, NULL)) return 2;
     const char *what = NULL, *scale = "quick", *out = "figures", *configs = NULL;
     long jobs = 2;
     for (int i = 1; i < argc; i++) {
@@ -985,6 +1241,7 @@ int clnscl_cmd_repro(int argc, char **argv)
         if (!strcmp(a, "--scale") || !strcmp(a, "--out") || !strcmp(a, "--jobs") || !strcmp(a, "--configs")) {
             if (i + 1 >= argc) return cli_error("%s needs a value", a);
             const char *v = argv[++i];
+            if (!*v) return cli_error("%s needs a value", a);
             if (!strcmp(a, "--scale")) scale = v;
             else if (!strcmp(a, "--out")) out = v;
             else if (!strcmp(a, "--configs")) configs = v;
@@ -1016,25 +1273,25 @@ int clnscl_cmd_repro(int argc, char **argv)
     if (st) return cli_fail_status(st);
     figplan plans[NFIGURES];
     memset(plans, 0, sizeof plans);
-    /* load every config before running anything: a bad INI fails fast */
+    /* load every config and plan every run, checking each run's options, before anything is
+     * written or launched: a bad INI fails fast and leaves nothing behind */
     for (size_t i = 0; i < nfig && !st; i++) {
         st = figcfg_load(&plans[i].cfg, cdir, names[i], scale);
         plans[i].kind = kv_get(&plans[i].cfg.figure, "kind");
     }
     double t0 = clnscl_now();
-    char *root = NULL;
+    char *root = runio_join(out, "runs");
     job_list jl;
     job_list_init(&jl);
-    if (!st) st = clnscl_mkdir_p(out);
-    if (!st) {
-        root = runio_join(out, "runs");
-        if (!root) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-    }
+    if (!st && !root) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
     for (size_t i = 0; i < nfig && !st; i++) st = plan_figure(&plans[i], &jl, root);
+    struct stat sb;
+    if (!st && stat(out, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        st = clnscl_fail(CLNSCL_EINVAL, "--out: %s exists and is not a directory", out);
     size_t cached_before = 0;
     if (!st) {
-        fprintf(stderr, "clnscl repro: %s at scale %s: %zu runs (configs %s, output %s)\n", what, scale, jl.n, cdir,
-                out);
+        fprintf(stderr, "clnscl repro: %s at scale %s: %zu run%s (configs %s, output %s)\n", what, scale, jl.n,
+                jl.n == 1 ? "" : "s", cdir, out);
         st = job_list_run(&jl, (int)jobs, "repro");
         for (size_t j = 0; j < jl.n; j++) cached_before += jl.jobs[j].cached;
     }
@@ -1045,27 +1302,62 @@ int clnscl_cmd_repro(int argc, char **argv)
     report_init(&rep);
     if (!st) {
         st = plot_ctx_init(&pc, out);
-        have_pc = !st;
+        have_pc = 1;
     }
     for (size_t i = 0; i < nfig && !st; i++) {
         st = load_groups(&plans[i], &jl);
         if (!st) st = draw_figure(&pc, &plans[i], &jl, &rep, (int)jobs, root);
     }
+    /* REPORT.md covers every figure in OUT: the rows of figures this call did not redraw are carried
+     * over from the REPORT.md an earlier call wrote there (if their figure files are still there) */
+    const char *keep[NFIGURES + 1];
+    size_t nkeep = 0, ncarried = 0;
+    char *old_title = NULL;
+    for (size_t i = 0; i < NFIGURES; i++) {
+        int redrawn = 0;
+        for (size_t k = 0; k < nfig; k++) redrawn |= !strcmp(names[k], FIGURES[i]);
+        if (!redrawn) keep[nkeep++] = FIGURES[i];
+    }
+    keep[nkeep] = NULL;
+    if (!st && nkeep) {
+        char *rp = runio_join(out, "REPORT.md");
+        st = rp ? report_carry(&rep, rp, "clnscl repro", keep, out, &ncarried, &old_title)
+                : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        free(rp);
+        if (!st) report_sort_sections(&rep, FIGURES, NFIGURES);
+    }
     double t_all = clnscl_now() - t0;
+    char carried[128] = "";
+    for (size_t i = 0; ncarried && i < nkeep; i++) {
+        int any = 0;
+        for (size_t r = 0; r < rep.n; r++) any |= !strcmp(rep.rows[r].section, keep[i]);
+        if (any) snprintf(carried + strlen(carried), sizeof carried - strlen(carried), "%s%s", carried[0] ? ", " : "",
+                          keep[i]);
+    }
     if (!st) {
         double run_sum = 0;
         for (size_t j = 0; j < jl.n; j++) run_sum += jl.jobs[j].seconds;
         report_note(&rep, "\n## Settings and timing\n");
         report_note(&rep, "- command: `clnscl repro %s --scale %s --out %s` (configs: `%s/*.ini`, section [%s])", what,
                     scale, out, cdir, scale);
-        report_note(&rep, "- %zu runs (%zu reused from an earlier call), %ld at a time; wall time %.1f s for the runs, "
+        report_note(&rep, "- %zu run%s (%zu reused from an earlier call), %ld at a time; wall time %.1f s for the runs, "
                           "%.1f s in total; %.1f s summed over runs",
-                    jl.n, cached_before, jobs, t_runs, t_all, run_sum);
+                    jl.n, jl.n == 1 ? "" : "s", cached_before, jobs, t_runs, t_all, run_sum);
+        if (ncarried)
+            report_note(&rep, "- the %zu row%s of %s %s carried over unchanged from the REPORT.md an earlier call wrote "
+                              "here (\"%s\"); this call did not redraw %s figures",
+                        ncarried, ncarried == 1 ? "" : "s", carried, ncarried == 1 ? "is" : "are",
+                        old_title ? old_title : "", strchr(carried, ',') ? "these" : "that");
         report_note(&rep, "- PASS/FAIL rule: an effect is called only when the difference of the seed means exceeds "
-                          "the sum of their standard deviations (mean +- sd over seeds; 1 seed = no spread).");
-        char *rp = runio_join(out, "REPORT.md");
-        char title[128], intro[600];
-        snprintf(title, sizeof title, "clnscl repro %s (scale %s): verdicts on THEORY.md §7", what, scale);
+                          "the sum of their standard deviations (mean +- sd over seeds; 1 seed = no spread); a claim "
+                          "the runs cannot test is \"not tested\" with the reason.");
+        char *rp = runio_join(pc.dir, "REPORT.md");
+        char title[256], intro[600];
+        if (ncarried)
+            snprintf(title, sizeof title, "clnscl repro %s (scale %s), with earlier rows of %s: verdicts on THEORY.md §7",
+                     what, scale, carried);
+        else
+            snprintf(title, sizeof title, "clnscl repro %s (scale %s): verdicts on THEORY.md §7", what, scale);
         snprintf(intro, sizeof intro,
                  "CPU reproduction on Fashion-MNIST with MLP twins (not the paper's ResNet-50 on CIFAR/ImageNet "
                  "subsets): every row is one testable claim of THEORY.md §7 touched by a figure, measured on "
@@ -1073,17 +1365,21 @@ int clnscl_cmd_repro(int argc, char **argv)
         st = rp ? report_write(&rep, rp, title, intro) : clnscl_fail(CLNSCL_ENOMEM, "out of memory");
         free(rp);
     }
+    /* the figures and REPORT.md appear together (REPORT.md last) */
+    if (!st) st = plot_ctx_commit(&pc, "REPORT.md");
     int rc = 0;
     if (st) rc = cli_fail_status(st);
     else {
         plot_ctx_print_outputs(&pc);
         printf("%s/REPORT.md\n", out);
-        fprintf(stderr, "clnscl repro: %zu claim rows (%zu PASS, %zu FAIL) in %s/REPORT.md; %.1f s\n", rep.n,
-                report_count(&rep, 1), report_count(&rep, 0), out, t_all);
+        fprintf(stderr, "clnscl repro: %zu claim row%s (%zu PASS, %zu FAIL, %zu not tested) in %s/REPORT.md; %.1f s\n",
+                rep.n, rep.n == 1 ? "" : "s", report_count(&rep, 1), report_count(&rep, 0), report_count(&rep, -1), out,
+                t_all);
         plot_ctx_note_missing(&pc);
     }
     if (have_pc) plot_ctx_free(&pc);
     report_free(&rep);
+    free(old_title);
     for (size_t i = 0; i < nfig; i++) plan_free(&plans[i]);
     job_list_free(&jl);
     free(root);

@@ -62,13 +62,30 @@ int fig_heatmap(plot_ctx *c, const char *name, const char *title, const runio_tr
  * surrogate's gap, the recurrence and Theorem-1 bounds (with Δ_emp; log10 axis, vacuous region
  * shaded) and CKA/RSA with their Corollary 1/2 lower bounds. Surrogate runs go to
  * surr_root/surrogate-<hash>. Claims 4, 5, 6, 7 (on the surrogate) are added to `rep`.
- * *drawn = 0 when no run has a reference set (nothing written). */
+ *
+ * In two halves so that bad input is found before anything is written or launched:
+ * fig_overlay_prepare reads and checks every run's reference set (labels.npy: ref_size labels of
+ * >= 2 classes; cl_ and nscl_epochE.npy for every end-of-epoch evaluation of alignment.csv: 2N × d,
+ * one d, finite, no zero row, CKA/RSA of their Σ defined), computes the network series and checks
+ * the surrogate's options with the simulator's own setter and checks — no file written;
+ * fig_overlay_finish runs the surrogates, draws and adds the claims. */
+typedef struct fig_overlay fig_overlay;
+int fig_overlay_prepare(const runio_train *runs, size_t nruns, const char *surr_root, fig_overlay **out);
+int fig_overlay_finish(plot_ctx *c, const char *name, fig_overlay *ov, int parallel, report *rep,
+                       const char *section);
+void fig_overlay_free(fig_overlay *ov);
+/* both halves */
 int fig_theory_overlay(plot_ctx *c, const char *name, const runio_train *runs, size_t nruns,
-                       const char *surr_root, int parallel, report *rep, const char *section, int *drawn);
+                       const char *surr_root, int parallel, report *rep, const char *section);
 
 /* Surrogate-only figure for a sim run directory (trajectory.csv): gap and bounds (log10),
  * CKA/RSA with lower bounds; claim rows 4–7 from its summary.json/trajectory. */
 int fig_sim_run(plot_ctx *c, const char *name, const char *dir, report *rep, const char *section);
+/* Reads and checks a sim run directory as fig_sim_run does, writing nothing: summary.json a JSON
+ * object whose "config" are valid `clnscl sim` options (clnscl_sim_opts_set/check) and whose
+ * "violations" is a count; trajectory.csv with, per repeat, strictly increasing steps within the
+ * configured ones, gaps in [0, largest possible], CKA/RSA in [-1, 1], bounds not NaN. */
+int fig_sim_check(const char *dir);
 
 /* gnuplot commands for a log10-gap panel: shade and label the region above the largest possible
  * Frobenius gap 2·sqrt(M(M−1)) of two M × M similarity matrices with entries in [−1, 1] and

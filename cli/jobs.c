@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,21 @@ int job_list_run(job_list *l, int parallel, const char *what)
         todo++;
     }
     if (todo == 0) return CLNSCL_OK;
+    /* ETA weights: a run's expected cost (runs differ by orders of magnitude); unknown = the mean */
+    double csum = 0, total = 0, done_cost = 0;
+    size_t cn = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->jobs[i].status != 0 && l->jobs[i].cost > 0) {
+            csum += l->jobs[i].cost;
+            cn++;
+        }
+    double cmean = cn ? csum / (double)cn : 1.0;
+    for (size_t i = 0; i < l->n; i++) {
+        job *j = &l->jobs[i];
+        if (j->status == 0) continue;
+        if (!(j->cost > 0)) j->cost = cmean;
+        total += j->cost;
+    }
     int single = parallel > 1 && todo > 1;
     pid_t *pids = calloc((size_t)parallel, sizeof *pids);
     size_t *which = calloc((size_t)parallel, sizeof *which);
@@ -211,8 +227,8 @@ int job_list_run(job_list *l, int parallel, const char *what)
             t0[slot] = clnscl_now();
             running++;
             next++;
-            clnscl_progress_update(&pr, (double)done / (double)todo, "%s: %zu/%zu runs done, started %s", what,
-                                   done, todo, j->label);
+            clnscl_progress_update(&pr, fmin(done_cost / total, 1.0), "%s: %zu/%zu run%s done, started %s", what, done, todo,
+                                   todo == 1 ? "" : "s", j->label);
         }
         if (running == 0) break;
         int ws;
@@ -234,8 +250,9 @@ int job_list_run(job_list *l, int parallel, const char *what)
             } else if (failed == (size_t)-1) {
                 failed = which[s];
             }
-            clnscl_progress_update(&pr, (double)done / (double)todo, "%s: %zu/%zu runs done (%s: %.1f s)", what,
-                                   done, todo, j->label, j->seconds);
+            done_cost += j->cost;
+            clnscl_progress_update(&pr, fmin(done_cost / total, 1.0), "%s: %zu/%zu run%s done (%s: %.1f s)", what, done, todo,
+                                   todo == 1 ? "" : "s", j->label, j->seconds);
         }
         if (failed != (size_t)-1 && st == CLNSCL_OK) st = CLNSCL_EINTERNAL; /* stop starting new ones */
     }

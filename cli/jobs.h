@@ -21,6 +21,7 @@ typedef struct {
     int status;      /* after the run: exit status (0 ok), -1 not run              */
     int cached;      /* 1 when skipped because DIR/repro.done existed               */
     double seconds;  /* wall time of the run                                        */
+    double cost;     /* expected relative cost, for the ETA (0 = the mean of the others) */
 } job;
 
 typedef struct {
@@ -39,7 +40,8 @@ int job_list_add(job_list *l, char *const *argv, size_t argc, const char *dir, c
  * arguments (order-sensitive), so identical runs share a directory across figures. */
 char *job_dir_for(const char *root, const char *prefix, char *const *argv, size_t argc);
 
-/* Runs every job not yet done, up to `parallel` at a time, with a progress line.
+/* Runs every job not yet done, up to `parallel` at a time, with a progress line whose ETA
+ * weights the finished runs by their cost (runs differ in size by orders of magnitude).
  * Returns CLNSCL_OK when all succeeded; otherwise CLNSCL_EINTERNAL naming the first failed
  * job and its log. */
 int job_list_run(job_list *l, int parallel, const char *what);

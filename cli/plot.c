@@ -5,6 +5,7 @@
 
 #include "clnscl/status.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -33,23 +34,118 @@ static char *find_on_path(const char *prog)
     return found;
 }
 
+/* remove the regular files of a directory (not recursive), then the directory */
+static void remove_flat_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            char *p = runio_join(dir, e->d_name);
+            if (p) unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
 int plot_ctx_init(plot_ctx *c, const char *dir)
 {
     memset(c, 0, sizeof *c);
+    c->final = strdup(dir);
+    if (!c->final) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    /* the outermost missing directory of the path, to remove again on failure */
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        char *p = strdup(dir);
+        if (!p) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        for (;;) {
+            char *slash = strrchr(p, '/');
+            while (slash && slash > p && slash[1] == '\0') { /* trailing slashes */
+                *slash = '\0';
+                slash = strrchr(p, '/');
+            }
+            if (!slash || slash == p) break;
+            *slash = '\0';
+            if (stat(p, &sb) == 0) {
+                *slash = '/';
+                break;
+            }
+        }
+        c->made = p;
+    }
     int st = clnscl_mkdir_p(dir);
     if (st) return st;
-    c->dir = strdup(dir);
+    char name[64];
+    snprintf(name, sizeof name, ".clnscl-stage-%ld", (long)getpid());
+    c->dir = runio_join(dir, name);
     if (!c->dir) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    if (stat(c->dir, &sb) == 0) remove_flat_dir(c->dir); /* left by a killed process of this pid */
+    if (mkdir(c->dir, 0755) != 0) {
+        st = clnscl_fail(CLNSCL_EIO, "cannot create %s: %s", c->dir, strerror(errno));
+        free(c->dir);
+        c->dir = NULL;
+        return st;
+    }
     c->gnuplot = find_on_path("gnuplot");
     return CLNSCL_OK;
+}
+
+int plot_ctx_commit(plot_ctx *c, const char *last)
+{
+    DIR *d = opendir(c->dir);
+    if (!d) return clnscl_fail(CLNSCL_EIO, "cannot read %s: %s", c->dir, strerror(errno));
+    int st = CLNSCL_OK, have_last = 0;
+    struct dirent *e;
+    for (int pass = 0; pass < 2 && !st; pass++) {
+        rewinddir(d);
+        while (!st && (e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            int is_last = last && !strcmp(e->d_name, last);
+            if (is_last) have_last = 1;
+            if (is_last != pass) continue;
+            char *from = runio_join(c->dir, e->d_name), *to = runio_join(c->final, e->d_name);
+            if (!from || !to) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+            else if (rename(from, to) != 0)
+                st = clnscl_fail(CLNSCL_EIO, "cannot move %s to %s: %s", from, to, strerror(errno));
+            free(from);
+            free(to);
+        }
+        if (!have_last) break;
+    }
+    closedir(d);
+    if (!st) {
+        rmdir(c->dir);
+        c->committed = 1;
+    }
+    return st;
 }
 
 void plot_ctx_free(plot_ctx *c)
 {
     if (!c) return;
+    if (c->dir && !c->committed) {
+        remove_flat_dir(c->dir);
+        /* the directories this call created, innermost first, if nothing else is in them */
+        if (c->made && c->final) {
+            char *p = strdup(c->final);
+            size_t lm = strlen(c->made);
+            while (p && strlen(p) >= lm) {
+                if (rmdir(p) != 0) break;
+                char *slash = strrchr(p, '/');
+                if (!slash) break;
+                *slash = '\0';
+            }
+            free(p);
+        }
+    }
     for (size_t i = 0; i < c->nfigs; i++) free(c->names[i]);
     free(c->names);
     free(c->dir);
+    free(c->final);
+    free(c->made);
     free(c->gnuplot);
     memset(c, 0, sizeof *c);
 }
@@ -57,8 +153,8 @@ void plot_ctx_free(plot_ctx *c)
 void plot_ctx_print_outputs(const plot_ctx *c)
 {
     for (size_t i = 0; i < c->nfigs; i++) {
-        if (c->gnuplot) printf("%s/%s.png\n%s/%s.svg\n", c->dir, c->names[i], c->dir, c->names[i]);
-        else printf("%s/%s.gp\n", c->dir, c->names[i]);
+        if (c->gnuplot) printf("%s/%s.png\n%s/%s.svg\n", c->final, c->names[i], c->final, c->names[i]);
+        else printf("%s/%s.gp\n", c->final, c->names[i]);
     }
 }
 
@@ -68,7 +164,7 @@ void plot_ctx_note_missing(const plot_ctx *c)
     fprintf(stderr,
             "clnscl: note: gnuplot not found on PATH; wrote %zu figure script(s) and their data to %s\n"
             "  render them with: apt-get install gnuplot-nox && cd %s && for f in *.gp; do gnuplot \"$f\"; done\n",
-            c->nfigs, c->dir, c->dir);
+            c->nfigs, c->final, c->final);
 }
 
 const char *plot_color(const char *other)

@@ -14,17 +14,28 @@
 #include <stdio.h>
 
 typedef struct {
-    char *dir;      /* output directory                                 */
+    char *dir;      /* where the files are written: a staging directory DIR/.clnscl-stage-PID
+                       until plot_ctx_commit (the .gp scripts name their data relatively)   */
+    char *final;    /* the output directory DIR                                          */
+    char *made;     /* the outermost directory plot_ctx_init created (NULL: DIR existed)  */
+    int committed;
     char *gnuplot;  /* absolute path of gnuplot, NULL when not on PATH  */
     size_t nfigs;   /* figures (scripts) written                        */
     size_t nrendered;
     char **names;   /* base names of the figures, in order              */
 } plot_ctx;
 
-/* Creates `dir` (mkdir -p) and looks gnuplot up on PATH. */
+/* Creates `dir` (mkdir -p) and its staging directory, and looks gnuplot up on PATH. Every file
+ * goes to the staging directory first, so that a failure leaves no half-written set in `dir`. */
 int plot_ctx_init(plot_ctx *c, const char *dir);
+/* Moves every staged file into the output directory (rename, so each one appears whole; the file
+ * named `last`, e.g. REPORT.md, is moved after all the others) and removes the staging directory. */
+int plot_ctx_commit(plot_ctx *c, const char *last);
+/* Without a commit: removes the staging directory and its files, then the directories
+ * plot_ctx_init created if they are empty. */
 void plot_ctx_free(plot_ctx *c);
-/* List the written figures on stdout (DIR/NAME.png and .svg, or DIR/NAME.gp without gnuplot). */
+/* List the written figures on stdout (DIR/NAME.png and .svg, or DIR/NAME.gp without gnuplot; DIR =
+ * the output directory). */
 void plot_ctx_print_outputs(const plot_ctx *c);
 /* Print (stderr) how to render the scripts when gnuplot was missing. */
 void plot_ctx_note_missing(const plot_ctx *c);

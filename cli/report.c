@@ -42,8 +42,8 @@ static char *vfmt(const char *fmt, va_list ap)
     return s;
 }
 
-int report_add(report *r, const char *section, const char *claim, const char *text, const char *expected,
-               int pass, const char *figure, const char *measured_fmt, ...)
+static int add_row(report *r, const char *section, const char *claim, const char *text, const char *expected,
+                   int pass, const char *figure, const char *measured_fmt, va_list ap)
 {
     if (r->n == r->cap) {
         size_t nc = r->cap ? 2 * r->cap : 16;
@@ -53,16 +53,13 @@ int report_add(report *r, const char *section, const char *claim, const char *te
         r->cap = nc;
     }
     report_row *w = &r->rows[r->n];
-    va_list ap;
-    va_start(ap, measured_fmt);
     w->measured = vfmt(measured_fmt, ap);
-    va_end(ap);
     w->section = strdup(section);
     w->claim = strdup(claim);
     w->text = strdup(text);
     w->expected = strdup(expected);
     w->figure = strdup(figure);
-    w->pass = pass ? 1 : 0;
+    w->pass = pass;
     if (!w->measured || !w->section || !w->claim || !w->text || !w->expected || !w->figure) {
         free(w->measured);
         free(w->section);
@@ -74,6 +71,30 @@ int report_add(report *r, const char *section, const char *claim, const char *te
     }
     r->n++;
     return CLNSCL_OK;
+}
+
+/* a row whose measured text is given as is */
+static int add_row_text(report *r, const char *section, const char *claim, const char *text, const char *expected,
+                        int pass, const char *figure, const char *measured);
+
+int report_add(report *r, const char *section, const char *claim, const char *text, const char *expected,
+               int pass, const char *figure, const char *measured_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, measured_fmt);
+    int st = add_row(r, section, claim, text, expected, pass ? 1 : 0, figure, measured_fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+int report_add_untested(report *r, const char *section, const char *claim, const char *text, const char *expected,
+                        const char *figure, const char *why_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, why_fmt);
+    int st = add_row(r, section, claim, text, expected, -1, figure, why_fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 int report_note(report *r, const char *fmt, ...)
@@ -127,7 +148,9 @@ int report_write(const report *r, const char *path, const char *title, const cha
     FILE *f = a.fp;
     fprintf(f, "# %s\n\n", title);
     if (intro && *intro) fprintf(f, "%s\n\n", intro);
-    fprintf(f, "%zu claim rows: %zu PASS, %zu FAIL.\n\n", r->n, report_count(r, 1), report_count(r, 0));
+    fprintf(f, "%zu claim rows: %zu PASS, %zu FAIL", r->n, report_count(r, 1), report_count(r, 0));
+    if (report_count(r, -1)) fprintf(f, ", %zu not tested", report_count(r, -1));
+    fprintf(f, ".\n\n");
     fprintf(f, "| figure | claim (THEORY.md §7) | expected | measured | verdict | file |\n");
     fprintf(f, "|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < r->n; i++) {
@@ -142,7 +165,7 @@ int report_write(const report *r, const char *path, const char *title, const cha
         cell(f, claim);
         cell(f, w->expected);
         cell(f, w->measured);
-        cell(f, w->pass ? "**PASS**" : "**FAIL**");
+        cell(f, w->pass > 0 ? "**PASS**" : w->pass == 0 ? "**FAIL**" : "not tested");
         char fig[600];
         snprintf(fig, sizeof fig, "[%s](%s)", w->figure, w->figure);
         cell(f, fig);
@@ -154,4 +177,153 @@ int report_write(const report *r, const char *path, const char *title, const cha
         return clnscl_fail(CLNSCL_EIO, "error writing %s", path);
     }
     return clnscl_afile_commit(&a);
+}
+
+static int add_row_va(report *r, const char *section, const char *claim, const char *text, const char *expected,
+                      int pass, const char *figure, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int st = add_row(r, section, claim, text, expected, pass, figure, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static int add_row_text(report *r, const char *section, const char *claim, const char *text, const char *expected,
+                        int pass, const char *figure, const char *measured)
+{
+    return add_row_va(r, section, claim, text, expected, pass, figure, "%s", measured);
+}
+
+/* ---- carrying rows over from an earlier report ---- */
+
+/* cells of a table line "| a | b \| c | …" (trimmed, "\|" unescaped), at most `max` */
+static size_t split_cells(char *line, char **cells, size_t max)
+{
+    size_t n = 0;
+    char *p = strchr(line, '|');
+    if (!p) return 0;
+    p++;
+    while (*p && n < max) {
+        char *start = p, *w = p;
+        while (*p && !(*p == '|' && (p == start || p[-1] != '\\'))) {
+            if (*p == '\\' && p[1] == '|') p++;
+            *w++ = *p++;
+        }
+        if (!*p) break; /* no closing '|': not a cell */
+        *w = '\0';
+        p++;
+        while (*start == ' ') start++;
+        size_t L = strlen(start);
+        while (L && start[L - 1] == ' ') start[--L] = '\0';
+        cells[n++] = start;
+    }
+    return n;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; list && *list; list++)
+        if (!strcmp(s, *list)) return 1;
+    return 0;
+}
+
+int report_carry(report *r, const char *path, const char *title_prefix, const char *const *keep, const char *dir,
+                 size_t *ncarried, char **title)
+{
+    *ncarried = 0;
+    *title = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f) return CLNSCL_OK;
+    char line[8192];
+    int st = CLNSCL_OK, in_table = 0, ok_title = 0, after_table = 0;
+    size_t first = r->n;
+    while (!st && fgets(line, sizeof line, f)) {
+        size_t L = strlen(line);
+        while (L && (line[L - 1] == '\n' || line[L - 1] == '\r')) line[--L] = '\0';
+        if (!ok_title) {
+            size_t lp = strlen(title_prefix);
+            if (strncmp(line, "# ", 2) || strncmp(line + 2, title_prefix, lp)) break; /* not one of ours */
+            ok_title = 1;
+            *title = strdup(line + 2);
+            continue;
+        }
+        if (!in_table && !after_table) {
+            if (!strncmp(line, "| figure |", 10)) in_table = 1;
+            continue;
+        }
+        if (in_table) {
+            if (line[0] != '|') {
+                in_table = 0;
+                after_table = 1;
+                continue;
+            }
+            if (!strncmp(line, "|---", 4)) continue;
+            char *c[7];
+            if (split_cells(line, c, 7) != 6 || !in_list(c[0], keep)) continue;
+            /* claim cell: "13. text" or "control: text" */
+            char *claim = c[1], *text = NULL;
+            size_t d = strspn(claim, "0123456789");
+            if (d && claim[d] == '.' && claim[d + 1] == ' ') {
+                claim[d] = '\0';
+                text = claim + d + 2;
+            } else if ((text = strstr(claim, ": "))) {
+                *text = '\0';
+                text += 2;
+            } else
+                continue;
+            int pass = !strcmp(c[4], "**PASS**") ? 1 : !strcmp(c[4], "**FAIL**") ? 0 : !strcmp(c[4], "not tested") ? -1 : 2;
+            /* file cell "[x.png](x.png)" */
+            char fig[600];
+            const char *o = strchr(c[5], '('), *e = o ? strchr(o, ')') : NULL;
+            if (pass == 2 || !o || !e || e - o - 1 <= 0 || (size_t)(e - o) >= sizeof fig || strchr(c[5], '/')) continue;
+            snprintf(fig, sizeof fig, "%.*s", (int)(e - o - 1), o + 1);
+            size_t lf = strlen(dir) + strlen(fig) + 2;
+            char *fp = malloc(lf);
+            if (!fp) {
+                st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+                break;
+            }
+            snprintf(fp, lf, "%s/%s", dir, fig);
+            FILE *t = fopen(fp, "rb");
+            free(fp);
+            if (!t) continue; /* the figure is gone: so is its row */
+            fclose(t);
+            st = add_row_text(r, c[0], claim, text, c[2], pass, fig, c[3]);
+            continue;
+        }
+        /* notes of the kept sections: "- <section>: …" */
+        if (!strncmp(line, "- ", 2)) {
+            char sec[64];
+            size_t n = strcspn(line + 2, ":");
+            if (n < sizeof sec && line[2 + n] == ':') {
+                snprintf(sec, sizeof sec, "%.*s", (int)n, line + 2);
+                if (in_list(sec, keep)) st = report_note(r, "%s", line);
+            }
+        }
+    }
+    fclose(f);
+    if (!st) *ncarried = r->n - first;
+    return st;
+}
+
+void report_sort_sections(report *r, const char *const *order, size_t n)
+{
+    /* stable insertion sort by the section's index in `order` (others last) */
+    for (size_t i = 1; i < r->n; i++) {
+        report_row x = r->rows[i];
+        size_t kx = n;
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(x.section, order[k])) kx = k;
+        size_t j = i;
+        while (j > 0) {
+            size_t ky = n;
+            for (size_t k = 0; k < n; k++)
+                if (!strcmp(r->rows[j - 1].section, order[k])) ky = k;
+            if (ky <= kx) break;
+            r->rows[j] = r->rows[j - 1];
+            j--;
+        }
+        r->rows[j] = x;
+    }
 }

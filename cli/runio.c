@@ -36,9 +36,22 @@ int runio_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int runio_need_file(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT) return clnscl_fail(CLNSCL_EIO, "%s: missing", path);
+        return clnscl_fail(CLNSCL_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (!S_ISREG(sb.st_mode)) return clnscl_fail(CLNSCL_EIO, "%s: not a regular file", path);
+    return CLNSCL_OK;
+}
+
 /* Whole file into a NUL-terminated buffer. */
 static int slurp(const char *path, char **buf, size_t *len)
 {
+    int rst = runio_need_file(path);
+    if (rst) return rst;
     FILE *f = fopen(path, "rb");
     if (!f) return clnscl_fail(CLNSCL_EIO, "cannot open %s: %s", path, strerror(errno));
     size_t cap = 1 << 16, n = 0;
@@ -268,17 +281,47 @@ int runio_require(const runio_table *t, const char *names)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/* first key that an object (at any depth) holds twice, or NULL; depth is bounded by cJSON's
+ * nesting limit */
+static const char *json_duplicate(const cJSON *j)
+{
+    for (const cJSON *it = j ? j->child : NULL; it; it = it->next) {
+        if (cJSON_IsObject(j) && it->string)
+            for (const cJSON *jt = j->child; jt != it; jt = jt->next)
+                if (jt->string && !strcmp(jt->string, it->string)) return it->string;
+        if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
+            const char *d = json_duplicate(it);
+            if (d) return d;
+        }
+    }
+    return NULL;
+}
+
 int runio_json_read(const char *path, cJSON **out)
 {
     char *buf;
     size_t len;
     int st = slurp(path, &buf, &len);
     if (st) return st;
+    size_t blank = strspn(buf, " \t\r\n");
     cJSON *j = cJSON_ParseWithLength(buf, len);
     free(buf);
-    if (!j || !cJSON_IsObject(j)) {
+    if (!j) {
+        if (blank == len) return clnscl_fail(CLNSCL_EFORMAT, "%s: empty (expected a JSON object)", path);
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: malformed JSON (truncated, invalid, or nested deeper than %d levels)",
+                           path, CJSON_NESTING_LIMIT);
+    }
+    if (!cJSON_IsObject(j)) {
+        const char *what = cJSON_IsArray(j) ? "an array" : cJSON_IsNull(j) ? "null" : cJSON_IsString(j) ? "a string"
+                                                                                      : "a number or boolean";
         cJSON_Delete(j);
-        return clnscl_fail(CLNSCL_EFORMAT, "%s: not a JSON object", path);
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: %s, not a JSON object", path, what);
+    }
+    const char *dup = json_duplicate(j);
+    if (dup) {
+        st = clnscl_fail(CLNSCL_EFORMAT, "%s: key \"%s\" given twice", path, dup);
+        cJSON_Delete(j);
+        return st;
     }
     *out = j;
     return CLNSCL_OK;
@@ -358,6 +401,101 @@ static int num_opt(const runio_table *t, size_t row, long col, double *v)
     return runio_num(t, row, col, v);
 }
 
+/* a defined value (not NaN) outside [lo, hi] → CLNSCL_EFORMAT naming the file, row and column */
+static int in_range(const runio_table *t, size_t row, long col, double v, double lo, double hi, const char *what)
+{
+    if (v < lo || v > hi)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu, column '%s': %.17g is outside %s", t->path, row + 1,
+                           t->names[col], v, what);
+    return CLNSCL_OK;
+}
+
+/* rounding slack of the metric values written with 17 digits */
+#define RUNIO_SLACK 1e-9
+
+static int twin_index(const char (*names)[8], size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], name)) return (int)i;
+    return -1;
+}
+
+static void twin_list(char *buf, size_t cap, const char (*names)[8], size_t n)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? ", " : "", names[i]);
+}
+
+/* Rows of one evaluation table (alignment.csv: twins = the others; models.csv: cl + the others):
+ * steps non-decreasing from 0, epoch = step div steps_per_epoch, steps within the run's length,
+ * exactly one row per twin at every evaluation. `step_of(i)`, `epoch_of(i)`, `twin_of(i)` read row i. */
+typedef struct {
+    const runio_table *t;
+    const char (*twins)[8];
+    size_t ntwins;
+    long spe, max_step;
+    const char *losses;
+    int null_twin;
+} row_rules;
+
+static int check_row(const row_rules *R, size_t i, long epoch, long step, const char *twin, long prev_step,
+                     const char *twin_col)
+{
+    const char *path = R->t->path;
+    char list[64];
+    if (twin_index(R->twins, R->ntwins, twin) < 0) {
+        twin_list(list, sizeof list, R->twins, R->ntwins);
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu: unknown twin '%s' in column '%s' (this run has %s)",
+                           path, i + 1, twin, twin_col, list);
+    }
+    if (step > R->max_step)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu: step %ld is beyond the run's last step %ld (config.json: "
+                           "epochs x steps_per_epoch)", path, i + 1, step, R->max_step);
+    if (epoch != step / R->spe)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu: epoch %ld does not match step %ld (%ld steps per epoch)",
+                           path, i + 1, epoch, step, R->spe);
+    if (i == 0 && step != 0)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: the first evaluation is at step %ld, not step 0 (the shared "
+                           "initialisation)", path, step);
+    if (i > 0 && step < prev_step)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu: step %ld after step %ld (rows out of order)", path, i + 1,
+                           step, prev_step);
+    return CLNSCL_OK;
+}
+
+/* after all rows: one row per twin at every evaluation (block of equal steps) */
+static int check_blocks(const row_rules *R, size_t n, const long *steps, char (*twin)[16])
+{
+    const char *path = R->t->path;
+    for (size_t k = 0; k < R->ntwins; k++) {
+        size_t i = 0;
+        while (i < n && strcmp(twin[i], R->twins[k])) i++;
+        if (i == n)
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: no rows for the %s twin (config.json: losses \"%s\"%s)", path,
+                               R->twins[k], R->losses, R->null_twin ? ", null_twin" : "");
+    }
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b < n && steps[b] == steps[a]) b++;
+        for (size_t i = a; i < b; i++)
+            for (size_t j = a; j < i; j++)
+                if (!strcmp(twin[i], twin[j]))
+                    return clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu: a second row for step %ld and twin %s", path,
+                                       i + 1, steps[a], twin[i]);
+        if (b - a != R->ntwins) {
+            char list[64];
+            twin_list(list, sizeof list, R->twins, R->ntwins);
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: step %ld has rows for %zu of the run's %zu twins (%s)", path,
+                               steps[a], b - a, R->ntwins, list);
+        }
+        a = b;
+    }
+    if (n == 0 || steps[n - 1] == 0)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: no evaluation after step 0 (nothing was trained)", path);
+    return CLNSCL_OK;
+}
+
 static int load_alignment(const char *path, runio_train *r)
 {
     runio_table t;
@@ -368,15 +506,22 @@ static int load_alignment(const char *path, runio_train *r)
     long ck = runio_col(&t, "cka"), cc = runio_col(&t, "cka_cosine"), cr = runio_col(&t, "rsa");
     long cw = runio_col(&t, "weight_gap"), cwa = runio_col(&t, "weight_gap_all");
     if (!st && t.nrows == 0) st = clnscl_fail(CLNSCL_EFORMAT, "%s: no data rows", path);
+    long *steps = NULL;
+    char (*tw)[16] = NULL;
     if (!st) {
         r->align = calloc(t.nrows, sizeof *r->align);
-        if (!r->align) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        steps = calloc(t.nrows, sizeof *steps);
+        tw = calloc(t.nrows, sizeof *tw);
+        if (!r->align || !steps || !tw) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
     }
+    row_rules R = {&t, (const char(*)[8])r->others, r->nothers, r->opts.steps_per_epoch,
+                   r->opts.epochs * r->opts.steps_per_epoch, r->opts.losses, r->opts.null_twin};
     for (size_t i = 0; !st && i < t.nrows; i++) {
         runio_align_row *a = &r->align[i];
         st = read_long(&t, i, ce, &a->epoch);
         if (!st) st = read_long(&t, i, cs, &a->step);
         if (!st) st = copy_name(a->other, sizeof a->other, &t, i, co);
+        if (!st) st = check_row(&R, i, a->epoch, a->step, a->other, i ? r->align[i - 1].step : 0, "other");
         if (!st) st = num_opt(&t, i, ck, &a->cka);
         if (!st) st = num_opt(&t, i, cr, &a->rsa);
         if (!st) st = num_opt(&t, i, cw, &a->weight_gap);
@@ -384,12 +529,22 @@ static int load_alignment(const char *path, runio_train *r)
         a->weight_gap_all = a->weight_gap;
         if (!st && cc >= 0) st = num_opt(&t, i, cc, &a->cka_cosine);
         if (!st && cwa >= 0) st = num_opt(&t, i, cwa, &a->weight_gap_all);
-        if (!st && (a->cka < -1 - 1e-9 || a->cka > 1 + 1e-9 || a->rsa < -1 - 1e-9 || a->rsa > 1 + 1e-9))
-            st = clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu: CKA/RSA outside [-1, 1]", path, i + 1);
-        if (!st && a->weight_gap < 0)
-            st = clnscl_fail(CLNSCL_EFORMAT, "%s: data row %zu: negative weight gap", path, i + 1);
+        /* CKA and RSA lie in [-1, 1]; a relative weight gap ||A-B|| / ((||A|| + ||B||)/2) in [0, 2] */
+        if (!st) st = in_range(&t, i, ck, a->cka, -1 - RUNIO_SLACK, 1 + RUNIO_SLACK, "[-1, 1]");
+        if (!st && cc >= 0) st = in_range(&t, i, cc, a->cka_cosine, -1 - RUNIO_SLACK, 1 + RUNIO_SLACK, "[-1, 1]");
+        if (!st) st = in_range(&t, i, cr, a->rsa, -1 - RUNIO_SLACK, 1 + RUNIO_SLACK, "[-1, 1]");
+        if (!st) st = in_range(&t, i, cw, a->weight_gap, 0, 2 + RUNIO_SLACK, "[0, 2] (a relative weight gap)");
+        if (!st && cwa >= 0)
+            st = in_range(&t, i, cwa, a->weight_gap_all, 0, 2 + RUNIO_SLACK, "[0, 2] (a relative weight gap)");
+        if (!st) {
+            steps[i] = a->step;
+            snprintf(tw[i], sizeof tw[i], "%s", a->other);
+        }
     }
+    if (!st) st = check_blocks(&R, t.nrows, steps, tw);
     if (!st) r->nalign = t.nrows;
+    free(steps);
+    free(tw);
     runio_table_free(&t);
     return st;
 }
@@ -402,22 +557,139 @@ static int load_models(const char *path, runio_train *r)
     st = runio_require(&t, "epoch,step,model,loss,ncc_acc,probe_acc");
     long ce = runio_col(&t, "epoch"), cs = runio_col(&t, "step"), cm = runio_col(&t, "model");
     long cl = runio_col(&t, "loss"), cn = runio_col(&t, "ncc_acc"), cp = runio_col(&t, "probe_acc");
-    if (!st && t.nrows) {
+    if (!st && t.nrows == 0) st = clnscl_fail(CLNSCL_EFORMAT, "%s: no data rows", path);
+    long *steps = NULL;
+    char (*tw)[16] = NULL;
+    if (!st) {
         r->models = calloc(t.nrows, sizeof *r->models);
-        if (!r->models) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        steps = calloc(t.nrows, sizeof *steps);
+        tw = calloc(t.nrows, sizeof *tw);
+        if (!r->models || !steps || !tw) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
     }
+    char twins[5][8];
+    size_t ntw = 0;
+    snprintf(twins[ntw++], 8, "cl");
+    for (size_t k = 0; k < r->nothers && ntw < 5; k++) snprintf(twins[ntw++], 8, "%s", r->others[k]);
+    row_rules R = {&t, (const char(*)[8])twins, ntw, r->opts.steps_per_epoch,
+                   r->opts.epochs * r->opts.steps_per_epoch, r->opts.losses, r->opts.null_twin};
     for (size_t i = 0; !st && i < t.nrows; i++) {
         runio_model_row *m = &r->models[i];
         st = read_long(&t, i, ce, &m->epoch);
         if (!st) st = read_long(&t, i, cs, &m->step);
         if (!st) st = copy_name(m->model, sizeof m->model, &t, i, cm);
+        if (!st) st = check_row(&R, i, m->epoch, m->step, m->model, i ? r->models[i - 1].step : 0, "model");
         if (!st) st = num_opt(&t, i, cl, &m->loss);
         if (!st) st = num_opt(&t, i, cn, &m->ncc_acc);
         if (!st) st = num_opt(&t, i, cp, &m->probe_acc);
+        if (!st) st = in_range(&t, i, cn, m->ncc_acc, 0, 1, "[0, 1] (an accuracy)");
+        if (!st) st = in_range(&t, i, cp, m->probe_acc, 0, 1, "[0, 1] (an accuracy)");
+        if (!st) {
+            steps[i] = m->step;
+            snprintf(tw[i], sizeof tw[i], "%s", m->model);
+        }
     }
+    if (!st) st = check_blocks(&R, t.nrows, steps, tw);
     if (!st) r->nmodels = t.nrows;
+    /* the same evaluations as alignment.csv */
+    for (size_t i = 0, j = 0; !st && (i < r->nmodels || j < r->nalign);) {
+        long a = i < r->nmodels ? r->models[i].step : -1, b = j < r->nalign ? r->align[j].step : -1;
+        if (a != b) {
+            st = clnscl_fail(CLNSCL_EFORMAT, "%s: evaluation steps differ from alignment.csv (step %ld here, %ld there)",
+                             path, a, b);
+            break;
+        }
+        while (i < r->nmodels && r->models[i].step == a) i++;
+        while (j < r->nalign && r->align[j].step == b) j++;
+    }
+    free(steps);
+    free(tw);
     runio_table_free(&t);
     return st;
+}
+
+/* ---- config.json ---- */
+
+/* option kind of a config.json key ("text", "int", "real", "0|1"; '_' = '-') or NULL */
+static const char *train_kind(const char *key)
+{
+    char k[64];
+    size_t n = strlen(key);
+    if (n >= sizeof k) return NULL;
+    for (size_t i = 0; i <= n; i++) k[i] = key[i] == '_' ? '-' : key[i];
+    const char *name, *kind, *help;
+    for (size_t i = 0; clnscl_train_opt_info(i, &name, &kind, &help); i++)
+        if (!strcmp(name, k)) return kind;
+    return NULL;
+}
+
+static void json_show(const cJSON *it, char *buf, size_t cap)
+{
+    if (cJSON_IsString(it)) snprintf(buf, cap, "\"%.60s\"", it->valuestring);
+    else if (cJSON_IsNumber(it)) snprintf(buf, cap, "%.17g", it->valuedouble);
+    else if (cJSON_IsBool(it)) snprintf(buf, cap, "%s", cJSON_IsTrue(it) ? "true" : "false");
+    else if (cJSON_IsNull(it)) snprintf(buf, cap, "null");
+    else if (cJSON_IsArray(it)) snprintf(buf, cap, "an array");
+    else snprintf(buf, cap, "an object");
+}
+
+/* the configuration values compare and repro read (the trainer writes every option) */
+static const char *const CFG_NEEDED[] = {"epochs", "batch", "steps_per_epoch", "tau", "lr", "form", "losses",
+                                         "null_twin", "schedule", "lr_scale", "ref_batch", "warmup", "seed"};
+
+static int load_config(const char *path, runio_train *r)
+{
+    int st = runio_json_read(path, &r->config);
+    if (st) return st;
+    for (const cJSON *it = r->config->child; it; it = it->next) {
+        const char *kind = train_kind(it->string);
+        char got[96];
+        json_show(it, got, sizeof got);
+        if (!kind)
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: unknown key \"%s\" (not a `clnscl train` option)", path, it->string);
+        double v = cJSON_IsNumber(it) ? it->valuedouble : NAN;
+        if (!strcmp(kind, "text")) {
+            if (!cJSON_IsString(it))
+                return clnscl_fail(CLNSCL_EFORMAT, "%s: \"%s\" must be a string (got %s)", path, it->string, got);
+        } else if (!strcmp(kind, "int")) {
+            if (!isfinite(v) || v != floor(v) || v < 0 || v > 1e15)
+                return clnscl_fail(CLNSCL_EFORMAT, "%s: \"%s\" must be a non-negative integer (got %s)", path,
+                                   it->string, got);
+        } else if (!strcmp(kind, "real")) {
+            if (!isfinite(v))
+                return clnscl_fail(CLNSCL_EFORMAT, "%s: \"%s\" must be a finite number (got %s)", path, it->string, got);
+        } else if (!cJSON_IsBool(it) && v != 0 && v != 1) {
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: \"%s\" must be true or false (got %s)", path, it->string, got);
+        }
+    }
+    for (size_t k = 0; k < sizeof CFG_NEEDED / sizeof *CFG_NEEDED; k++)
+        if (!cJSON_GetObjectItemCaseSensitive(r->config, CFG_NEEDED[k]))
+            return clnscl_fail(CLNSCL_EFORMAT, "%s: \"%s\" missing", path, CFG_NEEDED[k]);
+    /* the trainer's own reader and checks: the run's options are valid options of `clnscl train` */
+    clnscl_train_opts_default(&r->opts);
+    char *txt = cJSON_PrintUnformatted(r->config);
+    if (!txt) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    st = clnscl_train_opts_from_json(&r->opts, txt);
+    free(txt);
+    if (st) return clnscl_fail(CLNSCL_EFORMAT, "%s: %s", path, clnscl_last_error());
+    snprintf(r->opts.out, sizeof r->opts.out, "%s", r->dir); /* checked as non-empty only */
+    if (!r->opts.out[0]) snprintf(r->opts.out, sizeof r->opts.out, ".");
+    if (clnscl_train_opts_check(&r->opts)) return clnscl_fail(CLNSCL_EFORMAT, "%s: %s", path, clnscl_last_error());
+    if (r->opts.steps_per_epoch < 1 || r->opts.steps_per_epoch > 1000000000L)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: \"steps_per_epoch\" must be in 1..1e9 (got %ld)", path,
+                           r->opts.steps_per_epoch);
+    /* the twins: cl, the other losses, cl2 with the null twin */
+    r->nothers = 0;
+    for (const char *t = r->opts.losses; *t;) {
+        size_t len = strcspn(t, ",");
+        if (!(len == 2 && !strncmp(t, "cl", 2)) && len < 8 && r->nothers < 4)
+            snprintf(r->others[r->nothers++], 8, "%.*s", (int)len, t);
+        t += len + (t[len] == ',');
+    }
+    if (r->opts.null_twin && r->nothers < 4) snprintf(r->others[r->nothers++], 8, "cl2");
+    if (twin_index((const char(*)[8])r->others, r->nothers, "nscl") < 0)
+        return clnscl_fail(CLNSCL_EFORMAT, "%s: \"losses\" = \"%s\" has no nscl twin (compare needs CL and NSCL)", path,
+                           r->opts.losses);
+    return CLNSCL_OK;
 }
 
 int runio_train_load(const char *dir, runio_train *r)
@@ -428,9 +700,11 @@ int runio_train_load(const char *dir, runio_train *r)
     char *pm = runio_join(dir, "models.csv");
     char *pc = runio_join(dir, "config.json");
     int st = (!r->dir || !pa || !pm || !pc) ? clnscl_fail(CLNSCL_ENOMEM, "out of memory") : CLNSCL_OK;
+    /* every file the trainer writes is required: the configuration first (it fixes the twins and
+     * the steps per epoch the tables are checked against) */
+    if (!st) st = load_config(pc, r);
     if (!st) st = load_alignment(pa, r);
-    if (!st && runio_is_file(pm)) st = load_models(pm, r);
-    if (!st && runio_is_file(pc)) st = runio_json_read(pc, &r->config);
+    if (!st) st = load_models(pm, r);
     free(pa);
     free(pm);
     free(pc);
@@ -474,15 +748,15 @@ int runio_group_steps(const runio_train *runs, size_t nruns, long **steps, size_
 
 const runio_align_row *runio_train_find(const runio_train *r, long step, const char *other)
 {
-    /* a resumed run may repeat an evaluation: the last row wins */
-    const runio_align_row *hit = NULL;
+    /* runio_train_load checked that (step, other) is unique */
     for (size_t i = 0; i < r->nalign; i++)
-        if (r->align[i].step == step && !strcmp(r->align[i].other, other)) hit = &r->align[i];
-    return hit;
+        if (r->align[i].step == step && !strcmp(r->align[i].other, other)) return &r->align[i];
+    return NULL;
 }
 
 double runio_train_spe(const runio_train *r)
 {
+    if (r->opts.steps_per_epoch >= 1) return (double)r->opts.steps_per_epoch;
     double spe = 0;
     if (runio_train_cfg_num(r, "steps_per_epoch", &spe) == CLNSCL_OK && spe >= 1) return spe;
     long be = 0, bs = 0;

@@ -17,6 +17,8 @@
 
 #include <cJSON.h>
 
+#include "clnscl/train.h"
+
 /* ---- header-aware CSV table (cells kept as text; numeric access on demand) ---- */
 typedef struct {
     size_t ncols, nrows;
@@ -41,7 +43,8 @@ int runio_num_any(const runio_table *t, size_t row, long col, double *v);
 int runio_require(const runio_table *t, const char *names);
 
 /* ---- JSON ---- */
-/* Parse a JSON object file; malformed → CLNSCL_EFORMAT. Free with cJSON_Delete. */
+/* Parse a JSON object file; malformed, not an object, nested deeper than cJSON's limit, or an
+ * object (at any depth) with a key given twice → CLNSCL_EFORMAT. Free with cJSON_Delete. */
 int runio_json_read(const char *path, cJSON **out);
 /* Number member (finite) or CLNSCL_EFORMAT; `missing_ok` returns 1 when absent (value untouched). */
 int runio_json_num(const cJSON *obj, const char *key, double *v, int missing_ok);
@@ -52,6 +55,8 @@ const char *runio_json_str(const cJSON *obj, const char *key);
 /* malloc'd "dir/name"; NULL on allocation failure */
 char *runio_join(const char *dir, const char *name);
 int runio_is_file(const char *path);
+/* CLNSCL_OK for a regular file, else CLNSCL_EIO "<path>: missing" / "not a regular file" / errno text */
+int runio_need_file(const char *path);
 int runio_is_dir(const char *path);
 
 /* ---- train runs ---- */
@@ -69,14 +74,28 @@ typedef struct {
 
 typedef struct {
     char *dir;
-    cJSON *config;           /* config.json (may be NULL if absent) */
-    runio_align_row *align;  /* alignment.csv rows                  */
+    cJSON *config;           /* config.json                                         */
+    clnscl_train_opts opts;  /* config.json read and checked by the trainer's rules */
+    char others[4][8];       /* twins compared with CL: the losses but cl, cl2 with the null twin */
+    size_t nothers;
+    runio_align_row *align;  /* alignment.csv rows                                  */
     size_t nalign;
-    runio_model_row *models; /* models.csv rows (may be 0)          */
+    runio_model_row *models; /* models.csv rows                                     */
     size_t nmodels;
 } runio_train;
 
-/* Loads DIR/alignment.csv (required), DIR/models.csv and DIR/config.json (optional). */
+/* Loads and checks DIR/config.json, DIR/alignment.csv and DIR/models.csv (all required; any
+ * problem → CLNSCL_EFORMAT/EIO naming the file and what is wrong):
+ *   config.json  a JSON object of `clnscl train` options, no key twice, every value of its
+ *                option's type, the values compare uses present (CFG_NEEDED in runio.c), and the
+ *                whole set valid by clnscl_train_opts_from_json + clnscl_train_opts_check;
+ *                steps_per_epoch >= 1; the losses include nscl.
+ *   alignment.csv / models.csv  one row per evaluation and twin (alignment: the others; models:
+ *                cl and the others), rows in step order from step 0, epoch = step div
+ *                steps_per_epoch, no step beyond epochs x steps_per_epoch, at least one
+ *                evaluation after step 0, no (step, twin) twice, CKA/RSA in [-1, 1] and weight
+ *                gaps in [0, 2] (1e-9 rounding slack), accuracies in [0, 1], the same evaluation
+ *                steps in both files. Empty cells (undefined metrics) are NaN. */
 int runio_train_load(const char *dir, runio_train *r);
 void runio_train_free(runio_train *r);
 /* Sorted distinct evaluation steps (global step; 0 = the shared initialisation) present in
