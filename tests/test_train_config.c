@@ -112,6 +112,9 @@ static void test_options(void)
     free(json);
     CHECK_STATUS(clnscl_train_opts_from_json(&p, "{\"tau\": \"x\"}"), CLNSCL_EFORMAT);
     CHECK_STATUS(clnscl_train_opts_from_json(&p, "{\"bogus\": 1}"), CLNSCL_EINVAL);
+    CHECK_STATUS(clnscl_train_opts_from_json(&p, "{\"tau\": 0.5, \"tau\": 0.6}"), CLNSCL_EFORMAT); /* key twice */
+    CHECK_STATUS(clnscl_train_opts_from_json(&p, "{\"batch\": 1e20}"), CLNSCL_EFORMAT);            /* beyond a long */
+    CHECK_STATUS(clnscl_train_opts_from_json(&p, "{\"tau\": 1e999}"), CLNSCL_EFORMAT);             /* inf */
     CHECK_STATUS(clnscl_train_opts_from_json(&p, "[1,2"), CLNSCL_EFORMAT);
 
     /* hash: experiment options change it, run-control options do not */

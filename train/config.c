@@ -386,6 +386,12 @@ int clnscl_train_opts_from_json(clnscl_train_opts *o, const char *json)
             st = clnscl_fail(CLNSCL_EINVAL, "unknown option '%s' in config JSON", it->string ? it->string : "");
             break;
         }
+        for (cJSON *jt = root->child; jt != it; jt = jt->next)
+            if (jt->string && find(jt->string) == d) {
+                st = clnscl_fail(CLNSCL_EFORMAT, "config key '%s' appears twice", it->string);
+                break;
+            }
+        if (st) break;
         char *p = (char *)o + d->off;
         switch (d->kind) {
         case K_STR:
@@ -393,12 +399,15 @@ int clnscl_train_opts_from_json(clnscl_train_opts *o, const char *json)
             else st = set_desc(o, d, it->valuestring);
             break;
         case K_LONG:
-            if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) || it->valuedouble < 0)
-                st = clnscl_fail(CLNSCL_EFORMAT, "config key '%s' must be a non-negative integer", it->string);
+            /* 2^53: every such integer is exact in the double cJSON parsed, and fits a long */
+            if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) || it->valuedouble < 0 ||
+                it->valuedouble > 9007199254740992.0)
+                st = clnscl_fail(CLNSCL_EFORMAT, "config key '%s' must be a non-negative integer <= 2^53", it->string);
             else *(long *)p = (long)it->valuedouble;
             break;
         case K_DBL:
-            if (!cJSON_IsNumber(it)) st = clnscl_fail(CLNSCL_EFORMAT, "config key '%s' must be a number", it->string);
+            if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+                st = clnscl_fail(CLNSCL_EFORMAT, "config key '%s' must be a finite number", it->string);
             else *(double *)p = it->valuedouble;
             break;
         case K_BOOL:
