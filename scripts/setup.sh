@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 # Build and runtime dependencies (README "Dependencies" says why each is here).
 PKGS=(build-essential cmake pkg-config libgsl-dev liblapacke-dev libopenblas-dev zlib1g-dev
-      libcjson-dev libinih-dev gnuplot-nox dataset-fashion-mnist)
+      libcjson-dev libinih-dev gnuplot-nox dataset-fashion-mnist python3)
 
 deps() {
     local missing=()
