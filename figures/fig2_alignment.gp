@@ -5,10 +5,10 @@ if (!exists("outbase")) outbase = "fig2_alignment"
 do for [fmt_i = 1:2] {
 reset
 if (fmt_i == 1) {
-    set terminal pngcairo size 900,700 noenhanced font "Sans,10"
+    set terminal pngcairo size 1200,700 noenhanced font "Sans,10"
     set output outbase.".png"
 } else {
-    set terminal svg size 900,700 noenhanced font "Sans,10" background rgb "white"
+    set terminal svg size 1200,700 noenhanced font "Sans,10" background rgb "white"
     set output outbase.".svg"
 }
 set grid lc rgb "#dddddd"
@@ -30,7 +30,9 @@ set format y "%g"
 set yrange [*:*]
 set xlabel ""
 set ylabel "linear CKA of encoder features h"
-set key inside right bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig2_alignment.dat' index 0 using 1:4:5 with filledcurves fc rgb "#1f5fbf" notitle, \
      'fig2_alignment.dat' index 0 using 1:2 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "CL vs NSCL (3 seeds)", \
      'fig2_alignment.dat' index 1 using 1:4:5 with filledcurves fc rgb "#d62728" notitle, \
@@ -53,7 +55,9 @@ set format y "%g"
 set yrange [*:*]
 set xlabel "epoch + 1 (log scale; epoch 0 = shared initialisation)"
 set ylabel "RSA (Pearson of cosine RDMs)"
-set key inside right bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig2_alignment.dat' index 0 using 1:9:10 with filledcurves fc rgb "#1f5fbf" notitle, \
      'fig2_alignment.dat' index 0 using 1:7 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "CL vs NSCL (3 seeds)", \
      'fig2_alignment.dat' index 1 using 1:9:10 with filledcurves fc rgb "#d62728" notitle, \

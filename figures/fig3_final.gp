@@ -5,10 +5,10 @@ if (!exists("outbase")) outbase = "fig3_final"
 do for [fmt_i = 1:2] {
 reset
 if (fmt_i == 1) {
-    set terminal pngcairo size 900,700 noenhanced font "Sans,10"
+    set terminal pngcairo size 1200,700 noenhanced font "Sans,10"
     set output outbase.".png"
 } else {
-    set terminal svg size 900,700 noenhanced font "Sans,10" background rgb "white"
+    set terminal svg size 1200,700 noenhanced font "Sans,10" background rgb "white"
     set output outbase.".svg"
 }
 set grid lc rgb "#dddddd"
@@ -29,7 +29,9 @@ set format y "%g"
 set yrange [*:*]
 set xlabel ""
 set ylabel "final CKA"
-set key inside right bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig3_final.dat' index 0 using 1:2:4:5 with yerrorlines lc rgb "#1f5fbf" dt 1 pt 7 ps 0.7 lw 1.5 title "CL vs NSCL", \
      'fig3_final.dat' index 1 using 1:2:4:5 with yerrorlines lc rgb "#7f7f7f" dt 2 pt 7 ps 0.7 lw 1.5 title "null: CL vs CL (no shared randomness)"
 unset logscale
@@ -45,7 +47,9 @@ set format y "%g"
 set yrange [*:*]
 set xlabel "number of classes N"
 set ylabel "final RSA"
-set key inside right bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig3_final.dat' index 0 using 1:7:9:10 with yerrorlines lc rgb "#1f5fbf" dt 1 pt 7 ps 0.7 lw 1.5 title "CL vs NSCL", \
      'fig3_final.dat' index 1 using 1:7:9:10 with yerrorlines lc rgb "#7f7f7f" dt 2 pt 7 ps 0.7 lw 1.5 title "null: CL vs CL (no shared randomness)"
 unset multiplot

@@ -5,10 +5,10 @@ if (!exists("outbase")) outbase = "fig4_temperature"
 do for [fmt_i = 1:2] {
 reset
 if (fmt_i == 1) {
-    set terminal pngcairo size 900,700 noenhanced font "Sans,10"
+    set terminal pngcairo size 1200,700 noenhanced font "Sans,10"
     set output outbase.".png"
 } else {
-    set terminal svg size 900,700 noenhanced font "Sans,10" background rgb "white"
+    set terminal svg size 1200,700 noenhanced font "Sans,10" background rgb "white"
     set output outbase.".svg"
 }
 set grid lc rgb "#dddddd"
@@ -29,7 +29,9 @@ set format y "%g"
 set yrange [*:*]
 set xlabel ""
 set ylabel "CKA"
-set key inside left bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig4_temperature.dat' index 0 using 1:4:5 with filledcurves fc rgb "#1f5fbf" notitle, \
      'fig4_temperature.dat' index 0 using 1:2 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "tau = 0.1: CL vs NSCL", \
      'fig4_temperature.dat' index 1 using 1:4:5 with filledcurves fc rgb "#1f5fbf" notitle, \
@@ -55,7 +57,9 @@ set format y "%g"
 set yrange [*:*]
 set xlabel "epoch"
 set ylabel "RSA"
-set key inside left bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig4_temperature.dat' index 0 using 1:9:10 with filledcurves fc rgb "#1f5fbf" notitle, \
      'fig4_temperature.dat' index 0 using 1:7 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "tau = 0.1: CL vs NSCL", \
      'fig4_temperature.dat' index 1 using 1:9:10 with filledcurves fc rgb "#1f5fbf" notitle, \

@@ -5,10 +5,10 @@ if (!exists("outbase")) outbase = "fig6_weight_gap"
 do for [fmt_i = 1:2] {
 reset
 if (fmt_i == 1) {
-    set terminal pngcairo size 900,1030 noenhanced font "Sans,10"
+    set terminal pngcairo size 1200,1030 noenhanced font "Sans,10"
     set output outbase.".png"
 } else {
-    set terminal svg size 900,1030 noenhanced font "Sans,10" background rgb "white"
+    set terminal svg size 1200,1030 noenhanced font "Sans,10" background rgb "white"
     set output outbase.".svg"
 }
 set grid lc rgb "#dddddd"
@@ -31,7 +31,9 @@ set format y "%.0e"
 set yrange [*:*]
 set xlabel ""
 set ylabel "weight gap (mean layer-wise rel. Frobenius, log)"
-set key inside right bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig6_weight_gap.dat' index 0 using 1:4:5 with filledcurves fc rgb "#1f5fbf" notitle, \
      'fig6_weight_gap.dat' index 0 using 1:2 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "CL vs NSCL (3 seeds)", \
      'fig6_weight_gap.dat' index 1 using 1:4:5 with filledcurves fc rgb "#d62728" notitle, \
@@ -55,7 +57,9 @@ set format y "%.0e"
 set yrange [*:*]
 set xlabel ""
 set ylabel "representation gap 1 - CKA (log)"
-set key inside right bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig6_weight_gap.dat' index 0 using 1:9:10 with filledcurves fc rgb "#1f5fbf" notitle, \
      'fig6_weight_gap.dat' index 0 using 1:7 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "CL vs NSCL (3 seeds)", \
      'fig6_weight_gap.dat' index 1 using 1:9:10 with filledcurves fc rgb "#d62728" notitle, \
@@ -79,7 +83,9 @@ set format y "%.0e"
 set yrange [*:*]
 set xlabel "epoch (log scale)"
 set ylabel "representation gap 1 - RSA (log)"
-set key inside right bottom opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 plot 'fig6_weight_gap.dat' index 0 using 1:14:15 with filledcurves fc rgb "#1f5fbf" notitle, \
      'fig6_weight_gap.dat' index 0 using 1:12 with linespoints lc rgb "#1f5fbf" dt 1 pt 7 ps 0.5 lw 2 title "CL vs NSCL (3 seeds)", \
      'fig6_weight_gap.dat' index 1 using 1:14:15 with filledcurves fc rgb "#d62728" notitle, \

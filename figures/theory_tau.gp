@@ -5,10 +5,10 @@ if (!exists("outbase")) outbase = "theory_tau"
 do for [fmt_i = 1:2] {
 reset
 if (fmt_i == 1) {
-    set terminal pngcairo size 900,370 noenhanced font "Sans,10"
+    set terminal pngcairo size 1200,370 noenhanced font "Sans,10"
     set output outbase.".png"
 } else {
-    set terminal svg size 900,370 noenhanced font "Sans,10" background rgb "white"
+    set terminal svg size 1200,370 noenhanced font "Sans,10" background rgb "white"
     set output outbase.".svg"
 }
 set grid lc rgb "#dddddd"
@@ -30,10 +30,12 @@ set format y "%g"
 set yrange [*:*]
 set xlabel "temperature tau"
 set ylabel "log10 ||Sigma_CL - Sigma_NSCL||_F at step T"
-set key inside right top opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 set object 1 rect from graph 0, first 2.90255 to graph 1, graph 1 fc rgb "#f4dcdc" fs solid 0.6 noborder behind
 set arrow 1 from graph 0, first 2.90255 to graph 1, first 2.90255 nohead dt 2 lc rgb "#a00000"
-set label 1 "vacuous above: largest possible gap 2 sqrt(M(M-1)) = 799" at graph 0.98, first 2.90255 right offset 0,0.7 tc rgb "#a00000" font ",8"
+set label 1 "shaded: vacuous, above the largest\npossible gap 2 sqrt(n(n-1)) = 799\n(n points of the reference set)" at graph 1.03, graph 0.08 left tc rgb "#a00000" font ",8"
 plot 'theory_tau.dat' index 0 using 1:2:4:5 with yerrorlines lc rgb "#9467bd" dt 1 pt 7 ps 0.7 lw 1.5 title "surrogate final gap (mean +- sd over seeds)", \
      'theory_tau.dat' index 1 using 1:4:5 with filledcurves fc rgb "#ff7f0e" notitle, \
      'theory_tau.dat' index 1 using 1:2 with linespoints lc rgb "#ff7f0e" dt 2 pt 7 ps 0.5 lw 2 title "recurrence bound (Delta_emp, largest over seeds)", \

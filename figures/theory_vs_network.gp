@@ -5,10 +5,10 @@ if (!exists("outbase")) outbase = "theory_vs_network"
 do for [fmt_i = 1:2] {
 reset
 if (fmt_i == 1) {
-    set terminal pngcairo size 900,1030 noenhanced font "Sans,10"
+    set terminal pngcairo size 1200,1030 noenhanced font "Sans,10"
     set output outbase.".png"
 } else {
-    set terminal svg size 900,1030 noenhanced font "Sans,10" background rgb "white"
+    set terminal svg size 1200,1030 noenhanced font "Sans,10" background rgb "white"
     set output outbase.".svg"
 }
 set grid lc rgb "#dddddd"
@@ -29,10 +29,12 @@ set format y "%g"
 set yrange [*:*]
 set xlabel ""
 set ylabel "log10 ||Sigma_CL - Sigma_NSCL||_F"
-set key inside left top opaque font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
 set object 1 rect from graph 0, first 2.70842 to graph 1, graph 1 fc rgb "#f4dcdc" fs solid 0.6 noborder behind
 set arrow 1 from graph 0, first 2.70842 to graph 1, first 2.70842 nohead dt 2 lc rgb "#a00000"
-set label 1 "vacuous above: largest possible gap 2 sqrt(M(M-1)) = 511" at graph 0.98, first 2.70842 right offset 0,0.7 tc rgb "#a00000" font ",8"
+set label 1 "shaded: vacuous, above the largest\npossible gap 2 sqrt(n(n-1)) = 511\n(n points of the reference set)" at graph 1.03, graph 0.08 left tc rgb "#a00000" font ",8"
 plot 'theory_vs_network.dat' index 0 using 1:2:4:5 with yerrorlines lc rgb "#1f5fbf" dt 1 pt 7 ps 0.7 lw 1.5 title "network (3 runs)", \
      'theory_vs_network.dat' index 1 using 1:4:5 with filledcurves fc rgb "#9467bd" notitle, \
      'theory_vs_network.dat' index 1 using 1:2 with linespoints lc rgb "#9467bd" dt 1 pt 7 ps 0.5 lw 2 title "surrogate from the network's Sigma_0 (3 runs)", \
@@ -55,8 +57,10 @@ set format y "%g"
 set yrange [-0.05:1.05]
 set xlabel ""
 set ylabel "CKA of Sigma_CL, Sigma_NSCL"
-set key inside left center opaque font ",8"
-set label 2 "lower bounds <= 0 say nothing (vacuous) and fall below the axis" at graph 0.02, graph 0.06 font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
+set label 2 "lower bounds <= 0 say nothing\n(vacuous) and fall below the axis" at graph 1.03, graph 0.08 left font ",8"
 plot 'theory_vs_network.dat' index 0 using 1:7:9:10 with yerrorlines lc rgb "#1f5fbf" dt 1 pt 7 ps 0.7 lw 1.5 title "network (3 runs)", \
      'theory_vs_network.dat' index 1 using 1:9:10 with filledcurves fc rgb "#9467bd" notitle, \
      'theory_vs_network.dat' index 1 using 1:7 with linespoints lc rgb "#9467bd" dt 1 pt 7 ps 0.5 lw 2 title "surrogate from the network's Sigma_0 (3 runs)", \
@@ -77,8 +81,10 @@ set format y "%g"
 set yrange [-0.05:1.05]
 set xlabel "step"
 set ylabel "RSA of Sigma_CL, Sigma_NSCL"
-set key inside left center opaque font ",8"
-set label 2 "lower bounds <= 0 say nothing (vacuous) and fall below the axis" at graph 0.02, graph 0.06 font ",8"
+set lmargin at screen 0.07
+set rmargin at screen 0.68
+set key outside right top Left reverse font ",8"
+set label 2 "lower bounds <= 0 say nothing\n(vacuous) and fall below the axis" at graph 1.03, graph 0.08 left font ",8"
 plot 'theory_vs_network.dat' index 0 using 1:12:14:15 with yerrorlines lc rgb "#1f5fbf" dt 1 pt 7 ps 0.7 lw 1.5 title "network (3 runs)", \
      'theory_vs_network.dat' index 1 using 1:14:15 with filledcurves fc rgb "#9467bd" notitle, \
      'theory_vs_network.dat' index 1 using 1:12 with linespoints lc rgb "#9467bd" dt 1 pt 7 ps 0.5 lw 2 title "surrogate from the network's Sigma_0 (3 runs)", \
