@@ -37,6 +37,9 @@ static void usage(FILE *f)
         "  --json               print {\"loss\": value, \"kind\": ..., \"form\": ..., \"tau\": ...,\n"
         "                       \"batch\": B, \"dim\": d} instead of the bare value\n"
         "\n"
+        "Rows are divided by max(||z||, 1e-12), as PyTorch's F.normalize: a row of smaller norm,\n"
+        "a zero row included, acts as the zero vector (cosine 0 with every view), with a finite\n"
+        "gradient.\n"
         "Exit status 2 (one line on stderr, nothing written) on bad input: shapes that do not\n"
         "match, NaN/Inf, T <= 0, or a paper-form loss with an empty denominator (nscl with\n"
         "every label equal: log 0).\n",

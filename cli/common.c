@@ -36,7 +36,8 @@ int cli_parse_double(const char *opt, const char *s, double *out)
     errno = 0;
     double v = strtod(s, &end);
     if (*end != '\0' || end == s) return cli_error("%s: '%s' is not a number", opt, s);
-    if (!isfinite(v) || errno == ERANGE) return cli_error("%s: '%s' is not a finite number", opt, s);
+    if (!isfinite(v)) return cli_error("%s: '%s' is not a finite number", opt, s);
+    if (errno == ERANGE) return cli_error("%s: '%s' is outside the range of normal doubles", opt, s);
     *out = v;
     return 0;
 }
