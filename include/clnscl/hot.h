@@ -1,7 +1,7 @@
 /* clnscl/hot.h — CLNSCL_HOT marks a hot loop function for every module.
  *
  * Compiled at -O3 in AVX-512 / AVX2 / baseline clones chosen at load time (GCC function
- * multi-versioning). Only element-wise loops vectorise (no -ffast-math: reductions keep their
+ * multi-versioning). Only element-wise loops vectorise (no fast-math flags: reductions keep their
  * order, and ISO C mode does no FMA contraction), so every clone computes bit-identical results.
  */
 #ifndef CLNSCL_HOT_H
