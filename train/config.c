@@ -4,6 +4,7 @@
 
 #include "clnscl/data.h"
 #include "clnscl/model.h"
+#include "clnscl/schedule.h"
 #include "clnscl/status.h"
 
 #include <cJSON.h>
@@ -481,11 +482,13 @@ int clnscl_train_opts_check(const clnscl_train_opts *o)
     if (!in_list(o->form, forms)) return clnscl_fail(CLNSCL_EINVAL, "--form: '%s' is not code or paper", o->form);
     if (!in_list(o->optimizer, optims))
         return clnscl_fail(CLNSCL_EINVAL, "--optimizer: '%s' is not sgd or lars", o->optimizer);
-    static const char *schedules[] = {"constant", "cosine", NULL};
-    static const char *scales[] = {"none", "constant", "linear", "sqrt", "fourth", NULL};
-    if (!in_list(o->schedule, schedules))
+    /* the names are the schedule module's; its kind parser also takes "cosine:options" specs,
+     * which train does not (the details are separate options here) */
+    clnscl_sched_kind sk;
+    clnscl_scale_rule sr;
+    if (strchr(o->schedule, ':') || clnscl_schedule_parse_kind(o->schedule, &sk))
         return clnscl_fail(CLNSCL_EINVAL, "--schedule: '%s' is not constant or cosine", o->schedule);
-    if (!in_list(o->lr_scale, scales))
+    if (clnscl_schedule_parse_scale(o->lr_scale, &sr))
         return clnscl_fail(CLNSCL_EINVAL, "--lr-scale: '%s' is not none, constant, linear, sqrt or fourth",
                            o->lr_scale);
     /* losses: known names, no repeats, no empty items */
