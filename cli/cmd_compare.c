@@ -1,6 +1,7 @@
 /* cli/cmd_compare.c — `clnscl compare RUN_DIR… [--out DIR]`: empirical against theoretical
  * alignment figures from train and sim run directories (issue 6; THEORY.md §6.5, §7). */
 #include "cli.h"
+#include "clnscl/io.h"
 #include "figs.h"
 #include "jobs.h"
 
@@ -95,7 +96,7 @@ int clnscl_cmd_compare(int argc, char **argv)
     size_t nruns = 0, nsims = 0;
     int st = (!runs || !sims) ? clnscl_fail(CLNSCL_ENOMEM, "out of memory") : CLNSCL_OK;
     for (size_t i = 0; i < ndirs && !st; i++) {
-        if (!runio_is_dir(dirs[i])) {
+        if (!clnscl_is_dir(dirs[i])) {
             st = clnscl_fail(CLNSCL_EIO, "%s: not a directory", dirs[i]);
             break;
         }

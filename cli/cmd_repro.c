@@ -8,6 +8,8 @@
  * figures and OUT/REPORT.md are drawn from the run directories.
  */
 #include "cli.h"
+#include "clnscl/io.h"
+#include "clnscl/alloc.h"
 #include "figs.h"
 #include "jobs.h"
 
@@ -72,13 +74,8 @@ static int kv_set_src(kvlist *l, const char *key, const char *val, const char *s
             snprintf(l->a[i].src, sizeof l->a[i].src, "%s", src);
             return CLNSCL_OK;
         }
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? 2 * l->cap : 16;
-        kv *na = realloc(l->a, nc * sizeof *na);
-        if (!na) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        l->a = na;
-        l->cap = nc;
-    }
+    int st = clnscl_grow(&l->a, &l->cap, l->n + 1, sizeof *l->a, 16);
+    if (st) return st;
     l->a[l->n].key = strdup(key);
     l->a[l->n].val = strdup(val);
     snprintf(l->a[l->n].src, sizeof l->a[l->n].src, "%s", src);
@@ -1174,11 +1171,11 @@ static int draw_figure(plot_ctx *pc, figplan *p, const job_list *jobs, report *r
 static int find_configs(const char *given, char *out, size_t cap)
 {
     if (given) {
-        if (!runio_is_dir(given)) return clnscl_fail(CLNSCL_EIO, "--configs: %s is not a directory", given);
+        if (!clnscl_is_dir(given)) return clnscl_fail(CLNSCL_EIO, "--configs: %s is not a directory", given);
         snprintf(out, cap, "%s", given);
         return CLNSCL_OK;
     }
-    if (runio_is_file("paper_repro/fig2.ini")) {
+    if (clnscl_is_file("paper_repro/fig2.ini")) {
         snprintf(out, cap, "paper_repro");
         return CLNSCL_OK;
     }
@@ -1190,7 +1187,7 @@ static int find_configs(const char *given, char *out, size_t cap)
         *slash = '\0';
         char cand[4200];
         snprintf(cand, sizeof cand, "%s/paper_repro/fig2.ini", exe);
-        if (runio_is_file(cand)) {
+        if (clnscl_is_file(cand)) {
             snprintf(out, cap, "%s/paper_repro", exe);
             return CLNSCL_OK;
         }

@@ -1,5 +1,6 @@
 /* cli/jobs.c — child-process runner for compare/repro (see jobs.h). */
 #include "jobs.h"
+#include "clnscl/alloc.h"
 
 #include "runio.h"
 
@@ -56,13 +57,8 @@ int job_list_add(job_list *l, char *const *argv, size_t argc, const char *dir, c
             if (index) *index = i;
             return CLNSCL_OK;
         }
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? 2 * l->cap : 16;
-        job *nj = realloc(l->jobs, nc * sizeof *nj);
-        if (!nj) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        l->jobs = nj;
-        l->cap = nc;
-    }
+    int st = clnscl_grow(&l->jobs, &l->cap, l->n + 1, sizeof *l->jobs, 16);
+    if (st) return st;
     job *j = &l->jobs[l->n];
     memset(j, 0, sizeof *j);
     j->argv = calloc(argc + 1, sizeof *j->argv);
@@ -113,7 +109,7 @@ static pid_t start(job *j, int single_thread)
     char ck[4096], logp[4096];
     snprintf(ck, sizeof ck, "%s/checkpoint.bin", j->dir);
     snprintf(logp, sizeof logp, "%s/run.log", j->dir);
-    int resume = j->resumable && runio_is_file(ck);
+    int resume = j->resumable && clnscl_is_file(ck);
     char **av = calloc(j->argc + 6, sizeof *av);
     if (!av) return -1;
     size_t k = 0;
@@ -170,7 +166,7 @@ int job_list_run(job_list *l, int parallel, const char *what)
     for (size_t i = 0; i < l->n; i++) {
         job *j = &l->jobs[i];
         if (j->status == 0) continue;
-        if (marker_path(j, mp, sizeof mp) == 0 && runio_is_file(mp)) {
+        if (marker_path(j, mp, sizeof mp) == 0 && clnscl_is_file(mp)) {
             j->status = 0;
             j->cached = 1;
             continue;

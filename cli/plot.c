@@ -1,5 +1,6 @@
 /* cli/plot.c — gnuplot scripts + data beside each figure; PNG (pngcairo) and SVG. */
 #include "plot.h"
+#include "clnscl/io.h"
 
 #include "runio.h"
 
@@ -24,7 +25,7 @@ static char *find_on_path(const char *prog)
     char *found = NULL;
     for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
         char *p = runio_join(*d ? d : ".", prog);
-        if (p && access(p, X_OK) == 0 && runio_is_file(p)) {
+        if (p && access(p, X_OK) == 0 && clnscl_is_file(p)) {
             found = p;
             break;
         }

@@ -1,5 +1,6 @@
 /* cli/report.c — REPORT.md writer (see report.h). */
 #include "report.h"
+#include "clnscl/alloc.h"
 
 #include "clnscl/io.h"
 #include "clnscl/status.h"
@@ -45,13 +46,8 @@ static char *vfmt(const char *fmt, va_list ap)
 static int add_row(report *r, const char *section, const char *claim, const char *text, const char *expected,
                    int pass, const char *figure, const char *measured_fmt, va_list ap)
 {
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? 2 * r->cap : 16;
-        report_row *nr = realloc(r->rows, nc * sizeof *nr);
-        if (!nr) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        r->rows = nr;
-        r->cap = nc;
-    }
+    int st = clnscl_grow(&r->rows, &r->cap, r->n + 1, sizeof *r->rows, 16);
+    if (st) return st;
     report_row *w = &r->rows[r->n];
     w->measured = vfmt(measured_fmt, ap);
     w->section = strdup(section);

@@ -1,5 +1,7 @@
 /* cli/runio.c — readers for train/sim run directories (see runio.h). */
 #include "runio.h"
+#include "clnscl/io.h"
+#include "clnscl/alloc.h"
 
 #include "clnscl/status.h"
 
@@ -22,18 +24,6 @@ char *runio_join(const char *dir, const char *name)
     if (a && dir[a - 1] != '/') p[k++] = '/';
     memcpy(p + k, name, b + 1);
     return p;
-}
-
-int runio_is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-int runio_is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int runio_need_file(const char *path)
@@ -204,15 +194,9 @@ int runio_table_read(const char *path, runio_table *t)
                              t->ncols);
             break;
         }
-        if ((t->nrows + 1) * t->ncols > cap) {
-            size_t ncap = cap ? cap * 2 : 64 * t->ncols;
-            char **nc = realloc(t->cells, ncap * sizeof *nc);
-            if (!nc) {
-                st = clnscl_fail(CLNSCL_ENOMEM, "out of memory reading %s", path);
-                break;
-            }
-            t->cells = nc;
-            cap = ncap;
+        if (clnscl_grow(&t->cells, &cap, (t->nrows + 1) * t->ncols, sizeof *t->cells, 64 * t->ncols)) {
+            st = clnscl_fail(CLNSCL_ENOMEM, "out of memory reading %s", path);
+            break;
         }
         for (size_t j = 0; j < nf; j++) {
             char *c = strdup(fields[j]);
@@ -779,9 +763,9 @@ int runio_dir_kind(const char *dir)
 {
     char *a = runio_join(dir, "alignment.csv"), *t = runio_join(dir, "trajectory.csv");
     int k = 0;
-    if (a && runio_is_file(a))
+    if (a && clnscl_is_file(a))
         k = 1;
-    else if (t && runio_is_file(t))
+    else if (t && clnscl_is_file(t))
         k = 2;
     free(a);
     free(t);

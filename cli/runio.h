@@ -54,10 +54,8 @@ const char *runio_json_str(const cJSON *obj, const char *key);
 /* ---- paths ---- */
 /* malloc'd "dir/name"; NULL on allocation failure */
 char *runio_join(const char *dir, const char *name);
-int runio_is_file(const char *path);
 /* CLNSCL_OK for a regular file, else CLNSCL_EIO "<path>: missing" / "not a regular file" / errno text */
 int runio_need_file(const char *path);
-int runio_is_dir(const char *path);
 
 /* ---- train runs ---- */
 typedef struct {

@@ -1,7 +1,11 @@
 /* core/alloc.c — large work buffers on transparent huge pages (include/clnscl/alloc.h). */
 #include "clnscl/alloc.h"
 
+#include "clnscl/status.h"
+
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 void *clnscl_alloc_big(size_t bytes)
@@ -16,4 +20,22 @@ void *clnscl_alloc_big(size_t bytes)
     madvise(p, sz, MADV_HUGEPAGE);
 #endif
     return p;
+}
+
+int clnscl_grow(void *pp, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    if (need <= *cap) return CLNSCL_OK;
+    size_t nc = *cap ? *cap : (first ? first : 1);
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        nc *= 2;
+    }
+    if (elem && nc > SIZE_MAX / elem) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    void *old;
+    memcpy(&old, pp, sizeof old);
+    void *p = realloc(old, nc * elem);
+    if (!p) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    memcpy(pp, &p, sizeof p);
+    *cap = nc;
+    return CLNSCL_OK;
 }

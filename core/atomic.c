@@ -8,6 +8,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int clnscl_is_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int clnscl_is_dir(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 int clnscl_afile_open(clnscl_afile *f, const char *path)
 {
     if (!f || !path || !*path) return clnscl_fail(CLNSCL_EINVAL, "empty output path");

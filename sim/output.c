@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- formatting --------------------------------------------------------------------------- */
@@ -294,12 +293,6 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
-static int dir_exists(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
 int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **summary_json, long *violations,
                        int *stopped)
 {
@@ -309,7 +302,7 @@ int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **sum
     if ((st = clnscl_sim_memory_check(o))) return st;
     clnscl_afile af = {0};
     char *tpath = NULL;
-    const int existed = out_dir && dir_exists(out_dir);
+    const int existed = out_dir && clnscl_is_dir(out_dir);
     if (out_dir) {
         if ((st = clnscl_mkdir_p(out_dir))) return st;
         if (!(tpath = join_path(out_dir, "trajectory.csv"))) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
@@ -503,7 +496,7 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
     }
     clnscl_afile af = {0};
     char *spath = NULL;
-    const int existed = out_dir && dir_exists(out_dir);
+    const int existed = out_dir && clnscl_is_dir(out_dir);
     if (out_dir) {
         if ((st = clnscl_mkdir_p(out_dir)) || !(spath = join_path(out_dir, "sweep.csv")) ||
             (st = clnscl_afile_open(&af, spath))) {

@@ -2,6 +2,7 @@
  * specification string, class subsets and class-balanced subsets (include/clnscl/data.h).
  * File formats and their traps: EDGE_CASES.md D1. */
 #include "clnscl/data.h"
+#include "clnscl/io.h"
 #include "clnscl/status.h"
 
 #include <errno.h>
@@ -196,12 +197,6 @@ int clnscl_idx_read(const char *images_path, const char *labels_path, int num_cl
     return CLNSCL_OK;
 }
 
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static int mnist_load_named(const char *dir, clnscl_split split, const char *name, int is_default,
                             clnscl_dataset *out)
 {
@@ -211,9 +206,9 @@ static int mnist_load_named(const char *dir, clnscl_split split, const char *nam
     char *paths[2] = { img, lab };
     for (int k = 0; k < 2; k++) {
         snprintf(paths[k], 4096, "%s/%s-%s-ubyte.gz", dir, pre, kinds[k]);
-        if (file_exists(paths[k])) continue;
+        if (clnscl_is_file(paths[k])) continue;
         snprintf(paths[k], 4096, "%s/%s-%s-ubyte", dir, pre, kinds[k]);
-        if (file_exists(paths[k])) continue;
+        if (clnscl_is_file(paths[k])) continue;
         memset(out, 0, sizeof *out);
         if (is_default || strcmp(name, "fashion-mnist") == 0)
             return clnscl_fail(CLNSCL_EIO,

@@ -14,6 +14,7 @@
  * §3.2) saved as .npy after every epoch.
  */
 #include "clnscl/train.h"
+#include "clnscl/alloc.h"
 
 #include "clnscl/data.h"
 #include "clnscl/io.h"
@@ -224,13 +225,8 @@ static int out_journal(trainer *t, const char *path)
 {
     for (size_t i = 0; i < t->njournal; i++)
         if (!strcmp(t->journal[i].path, path)) return CLNSCL_OK;
-    if (t->njournal == t->cap_journal) {
-        size_t cap = t->cap_journal ? 2 * t->cap_journal : 32;
-        out_entry *j = realloc(t->journal, cap * sizeof *j);
-        if (!j) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        t->journal = j;
-        t->cap_journal = cap;
-    }
+    int st = clnscl_grow(&t->journal, &t->cap_journal, t->njournal + 1, sizeof *t->journal, 32);
+    if (st) return st;
     out_entry e = {strdup(path), NULL, 0};
     if (!e.path) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
     struct stat sb;

@@ -14,4 +14,10 @@
  * malloc. */
 void *clnscl_alloc_big(size_t bytes);
 
+/* Make the array *pp (of elements `elem` bytes, capacity *cap elements) hold at least `need`
+ * elements: the capacity doubles from `first` until it does, and the array is reallocated.
+ * pp is the address of the array pointer (e.g. &list->rows). On failure *pp and *cap are
+ * unchanged and CLNSCL_ENOMEM is returned with the message "out of memory". */
+int clnscl_grow(void *pp, size_t *cap, size_t need, size_t elem, size_t first);
+
 #endif

@@ -43,6 +43,10 @@ int clnscl_npy_write_f64(const char *path, const double *a, size_t rows, size_t 
 int clnscl_npy_write_f32(const char *path, const float *a, size_t rows, size_t cols);
 int clnscl_npy_write_i32(const char *path, const int32_t *a, size_t n);
 
+/* 1 if path names a regular file / a directory (after following symbolic links), else 0. */
+int clnscl_is_file(const char *path);
+int clnscl_is_dir(const char *path);
+
 /* Atomic file: write to "<path>.tmp.XXXXXX", then commit (fflush, fsync, fclose,
  * rename) or abort (fclose, unlink). */
 typedef struct {
