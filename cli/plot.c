@@ -57,27 +57,8 @@ int plot_ctx_init(plot_ctx *c, const char *dir)
     memset(c, 0, sizeof *c);
     c->final = strdup(dir);
     if (!c->final) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-    /* the outermost missing directory of the path, to remove again on failure */
     struct stat sb;
-    if (stat(dir, &sb) != 0) {
-        char *p = strdup(dir);
-        if (!p) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        for (;;) {
-            char *slash = strrchr(p, '/');
-            while (slash && slash > p && slash[1] == '\0') { /* trailing slashes */
-                *slash = '\0';
-                slash = strrchr(p, '/');
-            }
-            if (!slash || slash == p) break;
-            *slash = '\0';
-            if (stat(p, &sb) == 0) {
-                *slash = '/';
-                break;
-            }
-        }
-        c->made = p;
-    }
-    int st = clnscl_mkdir_p(dir);
+    int st = clnscl_mkdir_p_record(dir, &c->made); /* to remove again on failure */
     if (st) return st;
     char name[64];
     snprintf(name, sizeof name, ".clnscl-stage-%ld", (long)getpid());
@@ -129,24 +110,13 @@ void plot_ctx_free(plot_ctx *c)
     if (!c) return;
     if (c->dir && !c->committed) {
         remove_flat_dir(c->dir);
-        /* the directories this call created, innermost first, if nothing else is in them */
-        if (c->made && c->final) {
-            char *p = strdup(c->final);
-            size_t lm = strlen(c->made);
-            while (p && strlen(p) >= lm) {
-                if (rmdir(p) != 0) break;
-                char *slash = strrchr(p, '/');
-                if (!slash) break;
-                *slash = '\0';
-            }
-            free(p);
-        }
     }
+    /* the directories this call created, innermost first, if nothing else is in them */
+    clnscl_made_dirs_release(&c->made, c->dir && !c->committed);
     for (size_t i = 0; i < c->nfigs; i++) free(c->names[i]);
     free(c->names);
     free(c->dir);
     free(c->final);
-    free(c->made);
     free(c->gnuplot);
     memset(c, 0, sizeof *c);
 }

@@ -17,7 +17,7 @@ typedef struct {
     char *dir;      /* where the files are written: a staging directory DIR/.clnscl-stage-PID
                        until plot_ctx_commit (the .gp scripts name their data relatively)   */
     char *final;    /* the output directory DIR                                          */
-    char *made;     /* the outermost directory plot_ctx_init created (NULL: DIR existed)  */
+    clnscl_made_dirs made; /* the directories plot_ctx_init created (removed on failure)  */
     int committed;
     char *gnuplot;  /* absolute path of gnuplot, NULL when not on PATH  */
     size_t nfigs;   /* figures (scripts) written                        */

@@ -119,7 +119,18 @@ int clnscl_write_file_atomic(const char *path, const void *buf, size_t len)
     return clnscl_afile_commit(&f);
 }
 
-int clnscl_mkdir_p(const char *dir)
+int clnscl_mkdir_p(const char *dir) { return clnscl_mkdir_p_record(dir, NULL); }
+
+void clnscl_made_dirs_release(clnscl_made_dirs *made, int remove)
+{
+    for (int i = made->n; i-- > 0;) {
+        if (remove) rmdir(made->path[i]); /* fails, and keeps it, if anything else is in it */
+        free(made->path[i]);
+    }
+    made->n = 0;
+}
+
+int clnscl_mkdir_p_record(const char *dir, clnscl_made_dirs *made)
 {
     if (!dir || !*dir) return clnscl_fail(CLNSCL_EINVAL, "empty directory name");
     char *p = strdup(dir);
@@ -130,7 +141,13 @@ int clnscl_mkdir_p(const char *dir)
         char c = *s;
         if (c == '/' || c == '\0') {
             *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            if (mkdir(p, 0777) == 0) {
+                if (made && made->n < CLNSCL_MADE_DIRS_MAX && !(made->path[made->n++] = strdup(p))) {
+                    made->n--;
+                    free(p);
+                    return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+                }
+            } else if (errno != EEXIST) {
                 int st = clnscl_fail(CLNSCL_EIO, "cannot create directory %s: %s", p, strerror(errno));
                 free(p);
                 return st;

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---- formatting --------------------------------------------------------------------------- */
 
@@ -302,12 +301,14 @@ int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **sum
     if ((st = clnscl_sim_memory_check(o))) return st;
     clnscl_afile af = {0};
     char *tpath = NULL;
-    const int existed = out_dir && clnscl_is_dir(out_dir);
+    clnscl_made_dirs made = {{0}, 0}; /* a failed run removes the directories it created */
     if (out_dir) {
-        if ((st = clnscl_mkdir_p(out_dir))) return st;
-        if (!(tpath = join_path(out_dir, "trajectory.csv"))) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-        if ((st = clnscl_afile_open(&af, tpath))) {
+        if ((st = clnscl_mkdir_p_record(out_dir, &made))) return st;
+        if (!(tpath = join_path(out_dir, "trajectory.csv"))) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+        else st = clnscl_afile_open(&af, tpath);
+        if (st) {
             free(tpath);
+            clnscl_made_dirs_release(&made, 1);
             return st;
         }
         fprintf(af.fp, "repeat,step,%s\n", row_cols);
@@ -319,12 +320,13 @@ int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **sum
     clnscl_progress_done(&prog);
     if (st || ag.stopped) {
         if (out_dir) clnscl_afile_abort(&af);
-        if (out_dir && !existed) rmdir(out_dir); /* a failed run leaves nothing, not even its (empty) directory */
+        clnscl_made_dirs_release(&made, 1); /* a failed run leaves nothing, not even its (empty) directories */
         free(tpath);
         if (stopped) *stopped = ag.stopped && !st;
         if (violations) *violations = st ? 0 : ag.violations;
         return st;
     }
+    clnscl_made_dirs_release(&made, 0);
     /* trajectory first, summary last: a summary.json present means the run completed */
     if (out_dir && (st = clnscl_afile_commit(&af))) {
         free(tpath);
@@ -496,11 +498,12 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
     }
     clnscl_afile af = {0};
     char *spath = NULL;
-    const int existed = out_dir && clnscl_is_dir(out_dir);
+    clnscl_made_dirs made = {{0}, 0}; /* a failed sweep removes the directories it created */
     if (out_dir) {
-        if ((st = clnscl_mkdir_p(out_dir)) || !(spath = join_path(out_dir, "sweep.csv")) ||
+        if ((st = clnscl_mkdir_p_record(out_dir, &made)) || !(spath = join_path(out_dir, "sweep.csv")) ||
             (st = clnscl_afile_open(&af, spath))) {
             if (!st) st = clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+            clnscl_made_dirs_release(&made, 1);
             free(spath);
             free(idx);
             sweep_free(d, nspecs);
@@ -566,7 +569,7 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
     } else if (out_dir) {
         clnscl_afile_abort(&af);
     }
-    if ((st || stop) && out_dir && !existed) rmdir(out_dir);
+    clnscl_made_dirs_release(&made, st || stop);
     cJSON_Delete(root);
     free(spath);
     free(idx);

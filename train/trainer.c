@@ -179,8 +179,7 @@ typedef struct {
     /* what this call did to the output directory, undone if it fails (see out_finish) */
     out_entry *journal;
     size_t njournal, cap_journal;
-    char *made_dirs[64]; /* directories it created, outermost first */
-    int nmade;
+    clnscl_made_dirs made; /* directories it created */
 } trainer;
 
 static const char *outpath(trainer *t, const char *fmt, ...)
@@ -254,33 +253,8 @@ static int out_journal(trainer *t, const char *path)
     return CLNSCL_OK;
 }
 
-/* mkdir -p dir, remembering the directories that did not exist yet */
-static int out_mkdir(trainer *t, const char *dir)
-{
-    char p[sizeof t->path];
-    snprintf(p, sizeof p, "%s", dir);
-    size_t len = strlen(p);
-    while (len > 1 && p[len - 1] == '/') p[--len] = '\0';
-    for (size_t i = 1; i <= len; i++) {
-        if (p[i] != '/' && p[i] != '\0') continue;
-        char c = p[i];
-        p[i] = '\0';
-        struct stat sb;
-        if (lstat(p, &sb) != 0 && t->nmade < (int)(sizeof t->made_dirs / sizeof t->made_dirs[0])) {
-            if (!(t->made_dirs[t->nmade] = strdup(p))) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-            t->nmade++;
-        }
-        p[i] = c;
-    }
-    int st = clnscl_mkdir_p(dir);
-    if (st) /* only those it did create */
-        while (t->nmade > 0) {
-            struct stat sb;
-            if (stat(t->made_dirs[t->nmade - 1], &sb) == 0) break;
-            free(t->made_dirs[--t->nmade]);
-        }
-    return st;
-}
+/* mkdir -p dir, remembering the directories it created */
+static int out_mkdir(trainer *t, const char *dir) { return clnscl_mkdir_p_record(dir, &t->made); }
 
 /* keep (ok) or undo (failure) what this call did to the output directory */
 static void out_finish(trainer *t, int ok)
@@ -299,11 +273,7 @@ static void out_finish(trainer *t, int ok)
     free(t->journal);
     t->journal = NULL;
     t->njournal = t->cap_journal = 0;
-    for (int i = t->nmade; i-- > 0;) {
-        if (!ok) rmdir(t->made_dirs[i]); /* empty now, unless someone else put files there */
-        free(t->made_dirs[i]);
-    }
-    t->nmade = 0;
+    clnscl_made_dirs_release(&t->made, !ok); /* empty now, unless someone else put files there */
 }
 
 static void trainer_free(trainer *t)
@@ -394,20 +364,20 @@ static int check_geometry(const trainer *t)
     if (a->height < 1 || a->width < 1 || a->height > CLNSCL_AUGMENT_MAX_SIDE || a->width > CLNSCL_AUGMENT_MAX_SIDE)
         return clnscl_fail(CLNSCL_EINVAL, "%s: images of %d×%d pixels are not supported (each side 1..%d)", t->o.data,
                            a->height, a->width, CLNSCL_AUGMENT_MAX_SIDE);
-    if (!strcmp(t->o.model, "cnn")) {
-        /* every stage halves the image (MaxPool 2×2): 2^stages pixels a side at least */
-        int stages = 3;
-        if (t->o.widths[0]) {
-            stages = 1;
-            for (const char *p = t->o.widths; *p; p++) stages += *p == ',';
-        }
-        long need = 1L << stages;
-        if (a->height < need || a->width < need)
-            return clnscl_fail(CLNSCL_EINVAL,
-                               "%s: images of %d×%d pixels are too small for --model cnn with %d stages (its 2×2 "
-                               "poolings need at least %ld×%ld)",
-                               t->o.data, a->height, a->width, stages, need, need);
-    }
+    return CLNSCL_OK;
+}
+
+/* A CNN's every stage halves the image (MaxPool 2×2): 2^stages pixels a side at least. The
+ * stages are the model configuration's own (its default or --widths). */
+static int check_cnn_size(const trainer *t, const clnscl_model_config *mc)
+{
+    if (mc->encoder != CLNSCL_ENC_CNN) return CLNSCL_OK;
+    long need = 1L << mc->n_enc;
+    if (mc->in_h < need || mc->in_w < need)
+        return clnscl_fail(CLNSCL_EINVAL,
+                           "%s: images of %d×%d pixels are too small for --model cnn with %d stages (its 2×2 "
+                           "poolings need at least %ld×%ld)",
+                           t->o.data, mc->in_h, mc->in_w, mc->n_enc, need, need);
     return CLNSCL_OK;
 }
 
@@ -546,6 +516,7 @@ static int trainer_setup(trainer *t, const clnscl_train_opts *opts)
     oc.clip = t->o.clip;
 
     /* twins: CL first (the reference), then the other losses in the given order */
+    if ((st = check_cnn_size(t, &mc))) return st;
     if ((st = check_memory(t, &mc))) return st; /* before anything big is allocated */
     if ((st = twin_add(t, "cl", CLNSCL_LOSS_CL, 1, &mc, &oc))) return st;
     {

@@ -63,5 +63,18 @@ int  clnscl_write_file_atomic(const char *path, const void *buf, size_t len);
 
 /* mkdir -p */
 int clnscl_mkdir_p(const char *dir);
+/* The directories a mkdir -p created (not those that existed), outermost first, so that a
+ * call that fails can remove exactly those again. Zero-initialise; several calls may add to one
+ * record (beyond CLNSCL_MADE_DIRS_MAX deeper ones are not recorded and stay). */
+#define CLNSCL_MADE_DIRS_MAX 64
+typedef struct {
+    char *path[CLNSCL_MADE_DIRS_MAX];
+    int n;
+} clnscl_made_dirs;
+/* mkdir -p dir, adding the directories it creates to *made */
+int clnscl_mkdir_p_record(const char *dir, clnscl_made_dirs *made);
+/* remove != 0: rmdir the recorded directories, innermost first (each only if empty); then
+ * forget them either way */
+void clnscl_made_dirs_release(clnscl_made_dirs *made, int remove);
 
 #endif
