@@ -18,9 +18,8 @@
  * spectral norm ≤ 1/(2|A|τ²) (§3.5), the same Lipschitz constant as CL and NSCL.
  */
 #include "clnscl/sim.h"
+#include "tile.h"
 #include "clnscl/status.h"
-#include "clnscl/hot.h"
-#include "clnscl/softmax.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -39,72 +38,24 @@ void clnscl_sim_batch_fill(clnscl_sim_batch *b, const long *samples, long B, lon
     }
 }
 
-/* One anchor: fills g (nv scratch/output) and returns ℓ_i in *li. x is row v_i of Σ.
- * g first holds the logits x_j/τ with −∞ outside D(i), then the gradient row. */
-CLNSCL_HOT static int anchor_grad(const double *x, const clnscl_sim_batch *b, long i, clnscl_sim_loss loss,
-                       clnscl_sim_form form, double tau, double scale, int contiguous, double *g, double *li)
-{
-    const long nv = b->nv, pi = (i + b->B) % nv;
-    const int32_t yi = b->y[i];
-    const double inv_tau = 1.0 / tau;
-    if (contiguous) /* the batch block itself (v_j = j): a vectorisable copy */
-        for (long j = 0; j < nv; j++) g[j] = x[j] * inv_tau;
-    else
-        for (long j = 0; j < nv; j++) g[j] = x[b->v[j]] * inv_tau;
-    /* mask to exactly D(i) */
-    g[i] = -INFINITY;
-    if (loss == CLNSCL_SIM_NSCL) {
-        for (long j = 0; j < nv; j++) g[j] = b->y[j] == yi ? -INFINITY : g[j];
-        if (form == CLNSCL_SIM_FORM_CODE) g[pi] = x[b->v[pi]] * inv_tau;
-    } else if (loss == CLNSCL_SIM_CL && form == CLNSCL_SIM_FORM_PAPER) {
-        g[pi] = -INFINITY;
-    }
-    /* log-sum-exp over exactly D(i): maximum of the unmasked set (EDGE_CASES L4) */
-    double m, l1p;
-    if (clnscl_softmax_masked(g, nv, scale, &m, &l1p))
-        return clnscl_fail(CLNSCL_EDEGENERATE,
-                           "%s loss (%s form) has an empty denominator: every sample of the batch has "
-                           "label %d (no negatives); use --form code, more classes or a larger batch",
-                           loss == CLNSCL_SIM_NSCL ? "NSCL" : "CL",
-                           form == CLNSCL_SIM_FORM_PAPER ? "paper" : "code", (int)yi);
-    /* positive part: w = e_{p(i)} (CL, NSCL) or uniform on P(i) (SCL) */
-    double pos_term;
-    if (loss == CLNSCL_SIM_SCL) {
-        long np = 0;
-        double sum = 0.0;
-        for (long j = 0; j < nv; j++)
-            if (j != i && b->y[j] == yi) {
-                np++;
-                sum += x[b->v[j]];
-            }
-        const double wp = scale / (double)np;
-        for (long j = 0; j < nv; j++)
-            if (j != i && b->y[j] == yi) g[j] -= wp;
-        pos_term = sum / (double)np;
-    } else {
-        pos_term = x[b->v[pi]];
-        g[pi] -= scale;
-    }
-    *li = (m - pos_term * inv_tau) + l1p;
-    return CLNSCL_OK;
-}
-
 int clnscl_sim_grad(const double *S, size_t ld, const clnscl_sim_batch *b, clnscl_sim_loss loss,
                     clnscl_sim_form form, double tau, double *G, double *loss_out)
 {
-    const double scale = 1.0 / ((double)b->na * tau);
-    double total = 0.0, *scratch = NULL;
-    if (!G && !(scratch = malloc((size_t)b->nv * sizeof *scratch)))
-        return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
-    int st = CLNSCL_OK, contiguous = 1;
-    for (long j = 0; j < b->nv; j++) contiguous &= b->v[j] == j;
-    for (long i = 0; i < b->na && !st; i++) {
-        double li = 0.0;
-        st = anchor_grad(S + (size_t)b->v[i] * ld, b, i, loss, form, tau, scale, contiguous,
-                         G ? G + (size_t)i * (size_t)b->nv : scratch, &li);
-        total += li;
+    const size_t tile = (size_t)b->nv * CLNSCL_SIM_TILE;
+    double total = 0.0, li[CLNSCL_SIM_TILE], *x = malloc(2 * tile * sizeof *x), *g = x + tile;
+    if (!x) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    int st = CLNSCL_OK;
+    for (long i0 = 0; i0 < b->na && !st; i0 += CLNSCL_SIM_TILE) {
+        clnscl_sim_tile_gather(S, ld, b, i0, x);
+        if ((st = clnscl_sim_tile_grad(x, b, i0, loss, form, tau, g, loss_out ? li : NULL))) break;
+        const long nl = clnscl_sim_tile_lanes(b, i0);
+        for (long l = 0; l < nl; l++) {
+            if (G)
+                for (long j = 0; j < b->nv; j++) G[(size_t)(i0 + l) * (size_t)b->nv + (size_t)j] = g[j * CLNSCL_SIM_TILE + l];
+            if (loss_out) total += li[l];
+        }
     }
-    free(scratch);
+    free(x);
     if (!st && loss_out) *loss_out = total / (double)b->na;
     return st;
 }
@@ -118,12 +69,22 @@ int clnscl_sim_loss_value(const double *S, size_t ld, const clnscl_sim_batch *b,
 double clnscl_sim_same_class_fraction(const clnscl_sim_batch *b, clnscl_sim_form form)
 {
     /* every anchor of a class with k samples in the batch has s = 2(k−1) same-class entries in
-     * D^CL (both views of the others) out of |D^CL| = 2(B−1) (+1 for the positive, code form) */
-    long kmax = 0;
-    for (long j = 0; j < b->B; j++) {
-        long k = 0;
-        for (long l = 0; l < b->B; l++) k += b->y[l] == b->y[j];
-        if (k > kmax) kmax = k;
+     * D^CL (both views of the others) out of |D^CL| = 2(B−1) (+1 for the positive, code form).
+     * k_max: runs of equal labels when the batch's labels are sorted (the surrogate's batches of
+     * a class-ordered reference set), else all pairs */
+    long kmax = 1, sorted = 1;
+    for (long j = 1; j < b->B && sorted; j++) sorted = b->y[j - 1] <= b->y[j];
+    if (sorted) {
+        for (long j = 1, run = 1; j < b->B; j++) {
+            run = b->y[j] == b->y[j - 1] ? run + 1 : 1;
+            if (run > kmax) kmax = run;
+        }
+    } else {
+        for (long j = 0; j < b->B; j++) {
+            long k = 0;
+            for (long l = 0; l < b->B; l++) k += b->y[l] == b->y[j];
+            if (k > kmax) kmax = k;
+        }
     }
     double d = 2.0 * (double)(b->B - 1) + (form == CLNSCL_SIM_FORM_CODE ? 1.0 : 0.0);
     return 2.0 * (double)(kmax - 1) / d;

@@ -42,6 +42,7 @@ void clnscl_sim_opts_default(clnscl_sim_opts *o)
     o->scl = 1;
     o->strict = 0;
     o->max_memory_gb = 0.0;
+    o->threads = 0;
 }
 
 static int parse_long(const char *key, const char *v, long *out)
@@ -179,6 +180,7 @@ int clnscl_sim_opts_set(clnscl_sim_opts *o, const char *key, const char *v)
     }
     if (!strcmp(key, "strict")) return parse_bool(key, v, &o->strict);
     if (!strcmp(key, "max-memory")) return parse_double(key, v, &o->max_memory_gb);
+    if (!strcmp(key, "threads")) return parse_long(key, v, &o->threads);
     return clnscl_fail(CLNSCL_EINVAL, "unknown option '--%s' (see clnscl sim --help)", key);
 }
 
@@ -210,6 +212,8 @@ int clnscl_sim_opts_check(const clnscl_sim_opts *o)
     if (o->log_every < 0) return clnscl_fail(CLNSCL_EINVAL, "--log-every must be >= 0 (got %ld)", o->log_every);
     if (o->repeat < 1) return clnscl_fail(CLNSCL_EINVAL, "--repeat must be >= 1 (got %ld)", o->repeat);
     if (o->repeat > 1000000) return clnscl_fail(CLNSCL_EINVAL, "--repeat must be <= 1000000 (got %ld)", o->repeat);
+    if (o->threads < 0 || o->threads > 256)
+        return clnscl_fail(CLNSCL_EINVAL, "--threads must be in [0, 256] (0 = automatic; got %ld)", o->threads);
     if (o->max_memory_gb < 0) return clnscl_fail(CLNSCL_EINVAL, "--max-memory must be >= 0 GB (got %g)", o->max_memory_gb);
     if (o->steps_per_epoch < 0)
         return clnscl_fail(CLNSCL_EINVAL, "--steps-per-epoch must be >= 0 (got %ld)", o->steps_per_epoch);

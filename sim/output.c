@@ -377,7 +377,8 @@ static int sweep_parse(const clnscl_sim_opts *o, const char *const *specs, int n
                 sweep_free(d, nspecs); /* after the message: it quotes d[i].key */
                 return st;
             }
-        if (!strcmp(d[i].key, "repeat") || !strcmp(d[i].key, "strict") || !strcmp(d[i].key, "max-memory")) {
+        if (!strcmp(d[i].key, "repeat") || !strcmp(d[i].key, "strict") || !strcmp(d[i].key, "max-memory") ||
+            !strcmp(d[i].key, "threads")) {
             int st = clnscl_fail(CLNSCL_EINVAL, "--sweep: '%s' cannot be swept", d[i].key);
             sweep_free(d, nspecs);
             return st;

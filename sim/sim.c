@@ -13,8 +13,11 @@
 #include "clnscl/alloc.h"
 #include "clnscl/io.h"
 #include "clnscl/metrics.h"
+#include "clnscl/pool.h"
 #include "clnscl/status.h"
 #include "clnscl/hot.h"
+#include "clnscl/lanes.h"
+#include "tile.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -272,6 +275,21 @@ static int cmp_long(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* ascending order (memory locality of the batch's rows and columns); insertion sort for the
+ * usual small batches */
+static void sort_samples(long *a, long n)
+{
+    if (n > 64) {
+        qsort(a, (size_t)n, sizeof *a, cmp_long);
+        return;
+    }
+    for (long i = 1; i < n; i++) {
+        long x = a[i], j = i;
+        for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
 /* B distinct samples: uniform without replacement, or stratified (⌊B/C⌋ from every class plus one
  * more from B mod C distinct random classes, each class without replacement). */
 static void sampler_draw(sampler *s, clnscl_rng *rng, long *out)
@@ -279,7 +297,7 @@ static void sampler_draw(sampler *s, clnscl_rng *rng, long *out)
     if (s->mode == CLNSCL_SIM_SAMPLING_UNIFORM) {
         partial_shuffle(rng, s->perm, (size_t)s->N, (size_t)s->B);
         for (long j = 0; j < s->B; j++) out[j] = (long)s->perm[j];
-        qsort(out, (size_t)s->B, sizeof *out, cmp_long); /* ascending: memory locality only */
+        sort_samples(out, s->B);
         return;
     }
     long q = s->B / s->C, extra = s->B % s->C, k = 0;
@@ -291,7 +309,7 @@ static void sampler_draw(sampler *s, clnscl_rng *rng, long *out)
         partial_shuffle(rng, a, (size_t)(s->start[c + 1] - s->start[c]), (size_t)take);
         for (long j = 0; j < take; j++) out[k++] = (long)a[j];
     }
-    qsort(out, (size_t)s->B, sizeof *out, cmp_long);
+    sort_samples(out, s->B);
 }
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -410,59 +428,109 @@ typedef struct {
     double log_W;          /* ln Σ_t η_t Π_{s>t} (1 + η_s/(2τ²|A|)) */
     double f_max, f_batch, eta_last, lemma7_lhs;
     double lemma7_slack, rec_slack;
+    /* the tiled step (step_tiles): a thread team, per-thread tile scratch, per-tile results */
+    clnscl_pool *pool;
+    int nthreads;
+    double *scratch;       /* nthreads × 3 runs × {x, g} tiles of nv·8 */
+    double *part;          /* per tile: the lanes of ‖ΔG‖², ‖ΔΣ‖² before, after */
+    int *tile_st;          /* per tile: status                         */
+    char (*tile_err)[256]; /* per thread: message of its lowest failing tile */
+    long *err_tile;        /* per thread: that tile (−1: none)          */
+    double eta;            /* this step's update: step size, clipping */
+    int clip;
 } run_state;
 
-/* The non-symmetrised step on the gathered blocks in one pass: ‖G^CL − G^NSCL‖²_F, the
- * block's ‖X^CL − X^NSCL‖² before and after, and X ← clip(X − η G) with unit diagonal (§3.3). */
-CLNSCL_HOT static void fused_update(run_state *rs, int nruns, double eta, int clip, double *lhs2, double *before,
-                         double *after)
+/* The non-symmetrised step (§3.3), one tile of eight anchor rows at a time (sim/tile.h): row v_i
+ * of every run only feeds anchor i's gradient and only it changes, so each tile is gathered once,
+ * its gradients formed, Lemma 7's ‖G^CL − G^NSCL‖² and the rows' ‖Σ^CL − Σ^NSCL‖² before and
+ * after the update accumulated, the rows updated (clip; G[i][i] = 0 keeps the unit diagonal) and
+ * scattered back. Rows of non-anchor points (anchors = samples) do not move and would add the same
+ * to "before" and "after", so they are left out of both. The sums run per lane over the columns,
+ * tile after tile: one order whatever the CPU. */
+CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
 {
-    const long nv = rs->b.nv, na = rs->b.na;
-    double l2 = 0.0, d0 = 0.0, d1 = 0.0;
-    for (long i = 0; i < nv; i++) {
-        double *x0 = rs->X[0] + (size_t)i * (size_t)nv, *x1 = rs->X[1] + (size_t)i * (size_t)nv;
-        if (i >= na) { /* rows that are not anchors do not move */
-            for (long j = 0; j < nv; j++) {
-                double d = x0[j] - x1[j];
-                d0 += d * d;
+    enum { W = CLNSCL_SIM_TILE };
+    static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
+    run_state *rs = ctx;
+    const clnscl_sim_batch *b = &rs->b;
+    const long nv = b->nv, i0 = tile * W, nruns = rs->o->scl ? 3 : 2;
+    const size_t P = (size_t)rs->P, tsz = (size_t)nv * W;
+    double *X[3], *G[3];
+    for (int k = 0; k < nruns; k++) {
+        X[k] = rs->scratch + ((size_t)thread * 3 + (size_t)k) * 2 * tsz;
+        G[k] = X[k] + tsz;
+        clnscl_sim_tile_gather(rs->S[k], P, b, i0, X[k]);
+        int st = clnscl_sim_tile_grad(X[k], b, i0, losses[k], rs->o->form, rs->o->tau, G[k], NULL);
+        if (st) {
+            rs->tile_st[tile] = st;
+            if (rs->err_tile[thread] < 0 || tile < rs->err_tile[thread]) {
+                rs->err_tile[thread] = tile;
+                snprintf(rs->tile_err[thread], sizeof rs->tile_err[thread], "%s", clnscl_last_error());
             }
-            continue;
-        }
-        const double *g0 = rs->G[0] + (size_t)i * (size_t)nv, *g1 = rs->G[1] + (size_t)i * (size_t)nv;
-        double rl = 0.0, rb = 0.0, ra = 0.0;
-        for (long j = 0; j < nv; j++) {
-            double dg = g0[j] - g1[j], db = x0[j] - x1[j];
-            rl += dg * dg;
-            rb += db * db;
-            double a = x0[j] - eta * g0[j], c = x1[j] - eta * g1[j];
-            if (clip) {
-                a = a > 1.0 ? 1.0 : (a < -1.0 ? -1.0 : a);
-                c = c > 1.0 ? 1.0 : (c < -1.0 ? -1.0 : c);
-            }
-            x0[j] = a;
-            x1[j] = c;
-        }
-        x0[i] = x1[i] = 1.0;
-        for (long j = 0; j < nv; j++) {
-            double d = x0[j] - x1[j];
-            ra += d * d;
-        }
-        l2 += rl;
-        d0 += rb;
-        d1 += ra;
-    }
-    /* rows ≥ na are unchanged: their contribution is the same before and after */
-    for (long i = na; i < nv; i++) {
-        const double *x0 = rs->X[0] + (size_t)i * (size_t)nv, *x1 = rs->X[1] + (size_t)i * (size_t)nv;
-        for (long j = 0; j < nv; j++) {
-            double d = x0[j] - x1[j];
-            d1 += d * d;
+            return;
         }
     }
-    for (int k = 2; k < nruns; k++) apply_update(rs->X[k], nv, na, rs->G[k], eta, clip, 0);
-    *lhs2 = l2;
-    *before = d0;
-    *after = d1;
+    const clnscl_v8 zero = clnscl_v8_splat(0.0), vmeta = clnscl_v8_splat(-rs->eta);
+    const clnscl_v8 hi = clnscl_v8_splat(rs->clip ? 1.0 : INFINITY), lo = clnscl_v8_splat(rs->clip ? -1.0 : -INFINITY);
+    double *x0 = X[0], *x1 = X[1];
+    const double *g0 = G[0], *g1 = G[1];
+    clnscl_v8 t2[2] = {zero, zero}, t0[2] = {zero, zero}, t1[2] = {zero, zero}; /* even, odd columns */
+    for (size_t j = 0; j < tsz; j += W) {
+        const size_t h = (j / W) & 1;
+        const clnscl_v8 a0 = clnscl_v8_load(x0 + j), a1 = clnscl_v8_load(x1 + j);
+        const clnscl_v8 h0 = clnscl_v8_load(g0 + j), h1 = clnscl_v8_load(g1 + j);
+        const clnscl_v8 dg = h0 - h1, db = a0 - a1;
+        t2[h] += dg * dg;
+        t0[h] += db * db;
+        clnscl_v8 c0 = a0 + vmeta * h0, c1 = a1 + vmeta * h1;
+        c0 = clnscl_v8_select(c0 > hi, hi, clnscl_v8_select(c0 < lo, lo, c0));
+        c1 = clnscl_v8_select(c1 > hi, hi, clnscl_v8_select(c1 < lo, lo, c1));
+        const clnscl_v8 da = c0 - c1;
+        t1[h] += da * da;
+        clnscl_v8_store(x0 + j, c0);
+        clnscl_v8_store(x1 + j, c1);
+    }
+    for (int k = 2; k < nruns; k++)
+        for (size_t j = 0; j < tsz; j += W) {
+            clnscl_v8 c = clnscl_v8_load(X[k] + j) + vmeta * clnscl_v8_load(G[k] + j);
+            clnscl_v8_store(X[k] + j, clnscl_v8_select(c > hi, hi, clnscl_v8_select(c < lo, lo, c)));
+        }
+    for (int k = 0; k < nruns; k++) clnscl_sim_tile_scatter(rs->S[k], P, b, i0, X[k]);
+    /* padding lanes (past the last anchor) repeat a real row: not counted */
+    const long nl = clnscl_sim_tile_lanes(b, i0);
+    clnscl_v8 s2 = t2[0] + t2[1], s0 = t0[0] + t0[1], s1 = t1[0] + t1[1];
+    for (long l = nl; l < W; l++) s2[l] = s0[l] = s1[l] = 0.0;
+    double *out = rs->part + (size_t)tile * 3 * W;
+    clnscl_v8_store(out, s2);
+    clnscl_v8_store(out + W, s0);
+    clnscl_v8_store(out + 2 * W, s1);
+    rs->tile_st[tile] = CLNSCL_OK;
+}
+
+/* All tiles on the thread team, then their sums combined in tile order (so the result does not
+ * depend on the number of threads); the first failing tile's message. */
+static int step_tiles(run_state *rs, double eta, int clip, double *lhs2, double *before, double *after)
+{
+    enum { W = CLNSCL_SIM_TILE };
+    const long ntiles = (rs->b.na + W - 1) / W;
+    rs->eta = eta;
+    rs->clip = clip;
+    for (int t = 0; t < rs->nthreads; t++) rs->err_tile[t] = -1;
+    clnscl_pool_run(rs->pool, ntiles, step_tile, rs);
+    clnscl_v8 l2 = clnscl_v8_splat(0.0), d0 = l2, d1 = l2;
+    for (long t = 0; t < ntiles; t++) {
+        if (rs->tile_st[t]) /* the lowest failing tile: the message of the thread that ran it */
+            for (int th = 0; th < rs->nthreads; th++)
+                if (rs->err_tile[th] == t) return clnscl_fail(rs->tile_st[t], "%s", rs->tile_err[th]);
+        const double *p = rs->part + (size_t)t * 3 * W;
+        l2 += clnscl_v8_load(p);
+        d0 += clnscl_v8_load(p + W);
+        d1 += clnscl_v8_load(p + 2 * W);
+    }
+    *lhs2 = clnscl_v8_sum(l2);
+    *before = clnscl_v8_sum(d0);
+    *after = clnscl_v8_sum(d1);
+    return CLNSCL_OK;
 }
 
 /* ln(e^x + e^y) */
@@ -577,6 +645,12 @@ static void run_free(run_state *rs)
     free(rs->b.v);
     free(rs->b.y);
     free(rs->samples);
+    clnscl_pool_free(rs->pool);
+    free(rs->scratch);
+    free(rs->part);
+    free(rs->tile_st);
+    free(rs->tile_err);
+    free(rs->err_tile);
 }
 
 int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_fn row_fn, void *ctx,
@@ -610,13 +684,29 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
     for (int k = 0; k < nruns; k++) {
         rs.S[k] = k ? alloc_matrix(PP) : ref.S0; /* run 0 takes Σ_0's storage */
         if (!k) ref.S0 = NULL;
-        rs.G[k] = malloc((size_t)rs.na * nv * sizeof(double));
+        rs.G[k] = malloc((size_t)rs.na * nv * sizeof(double)); /* the symmetrised step's batch block */
         rs.X[k] = malloc(nv * nv * sizeof(double));
         if (!rs.S[k] || !rs.G[k] || !rs.X[k]) {
             st = clnscl_fail(CLNSCL_ENOMEM, "out of memory: %d matrices of %ld x %ld doubles", nruns, ref.P, ref.P);
             goto done;
         }
         if (k) memcpy(rs.S[k], rs.S[0], PP * sizeof(double)); /* shared initialisation Σ_0 */
+    }
+    {
+        const size_t ntiles = ((size_t)rs.na + CLNSCL_SIM_TILE - 1) / CLNSCL_SIM_TILE;
+        int want = o->threads > 0 ? (int)o->threads : openblas_get_num_threads();
+        if ((size_t)want > ntiles) want = (int)ntiles; /* a thread per tile at most */
+        rs.pool = clnscl_pool_new(want);
+        rs.nthreads = clnscl_pool_threads(rs.pool);
+        rs.scratch = malloc((size_t)rs.nthreads * 6 * nv * CLNSCL_SIM_TILE * sizeof(double));
+        rs.part = malloc(ntiles * 3 * CLNSCL_SIM_TILE * sizeof(double));
+        rs.tile_st = calloc(ntiles, sizeof *rs.tile_st);
+        rs.tile_err = calloc((size_t)rs.nthreads, sizeof *rs.tile_err);
+        rs.err_tile = calloc((size_t)rs.nthreads, sizeof *rs.err_tile);
+        if (!rs.pool || !rs.scratch || !rs.part || !rs.tile_st || !rs.tile_err || !rs.err_tile) {
+            st = clnscl_fail(CLNSCL_ENOMEM, "out of memory (step scratch)");
+            goto done;
+        }
     }
     rs.b.v = malloc(nv * sizeof *rs.b.v);
     rs.b.y = malloc(nv * sizeof *rs.b.y);
@@ -648,48 +738,51 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         const double eta = clnscl_schedule_eta(&rs.sched, t);
         sampler_draw(&smp, &rng_batch, rs.samples);
         clnscl_sim_batch_fill(&rs.b, rs.samples, o->batch, ref.N, ref.labels, o->anchors);
-        rs.lb.B = rs.b.B;
-        rs.lb.nv = rs.b.nv;
-        rs.lb.na = rs.b.na;
-        rs.lb.y = rs.b.y;
-        for (long j = 0; j < rs.b.nv; j++) rs.lb.v[j] = j;
-        static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
-        for (int k = 0; k < nruns; k++) {
-            block_gather(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
-            if ((st = clnscl_sim_grad(rs.X[k], nv, &rs.lb, losses[k], o->form, tau, rs.G[k], NULL))) {
-                char msg[512];
-                snprintf(msg, sizeof msg, "step %ld: %s", t, clnscl_last_error());
-                clnscl_fail(st, "%s", msg);
-                goto done;
+        /* the gradients, Lemma 7's ‖G^CL − G^NSCL‖_F, the update (§3.3) and the block's share of
+         * D_t and D_{t+1}, checked below */
+        double lhs2 = 0.0, before = 0.0, after = 0.0;
+        if (o->symmetrize) {
+            static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
+            rs.lb.B = rs.b.B; /* the same batch on the gathered block */
+            rs.lb.nv = rs.b.nv;
+            rs.lb.na = rs.b.na;
+            rs.lb.y = rs.b.y;
+            for (long j = 0; j < rs.b.nv; j++) rs.lb.v[j] = j;
+            for (int k = 0; k < nruns && !st; k++) {
+                block_gather(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
+                st = clnscl_sim_grad(rs.X[k], nv, &rs.lb, losses[k], o->form, tau, rs.G[k], NULL);
             }
+            if (!st) {
+                for (size_t k = 0; k < (size_t)rs.na * nv; k++) {
+                    double d = rs.G[0][k] - rs.G[1][k];
+                    lhs2 += d * d;
+                }
+                before = block_d2(rs.X[0], rs.X[1], nv * nv);
+                for (int k = 0; k < nruns; k++) apply_update(rs.X[k], rs.b.nv, rs.b.na, rs.G[k], eta, o->clip, 1);
+                after = block_d2(rs.X[0], rs.X[1], nv * nv);
+                for (int k = 0; k < nruns; k++) block_scatter(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
+            }
+        } else {
+            st = step_tiles(&rs, eta, o->clip, &lhs2, &before, &after);
         }
-        /* batch composition (§4.2) and Δ_t = 2e^{2/τ} f_t/(1−f_t) */
+        if (st) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "step %ld: %s", t, clnscl_last_error());
+            clnscl_fail(st, "%s", msg);
+            goto done;
+        }
+        /* batch composition (§4.2; after the gradients, which name an empty denominator first) and Δ_t = 2e^{2/τ} f_t/(1−f_t) */
         const double f = clnscl_sim_same_class_fraction(&rs.b, o->form);
         rs.f_batch = f;
         if (f > rs.f_max) rs.f_max = f;
         double log_dt;
         if ((st = clnscl_bounds_log_delta(f, tau, &log_dt))) goto done;
         const double Dt = exp(log_dt);
-        /* Lemma 7 (§4.3): ‖G^CL − G^NSCL‖_F ≤ Δ_t/(τ√|A|) + ‖Σ^CL − Σ^NSCL‖_F/(2τ²|A|);
-         * then the update (§3.3) and the incremental D_{t+1}, fused in one pass over the block */
-        double lhs2 = 0.0, before = 0.0, after = 0.0;
-        if (o->symmetrize) {
-            for (size_t k = 0; k < (size_t)rs.na * nv; k++) {
-                double d = rs.G[0][k] - rs.G[1][k];
-                lhs2 += d * d;
-            }
-            before = block_d2(rs.X[0], rs.X[1], nv * nv);
-            for (int k = 0; k < nruns; k++) apply_update(rs.X[k], rs.b.nv, rs.b.na, rs.G[k], eta, o->clip, 1);
-            after = block_d2(rs.X[0], rs.X[1], nv * nv);
-        } else {
-            fused_update(&rs, nruns, eta, o->clip, &lhs2, &before, &after);
-        }
         if (!isfinite(lhs2) || !isfinite(after)) { /* only without clipping can Σ leave the box and overflow */
             st = clnscl_fail(CLNSCL_ENONFINITE, "step %ld: the similarity matrices overflowed the double range "
                                                 "(--no-clip with step size %g diverges)", t, eta);
             goto done;
         }
-        for (int k = 0; k < nruns; k++) block_scatter(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
         const double lhs = sqrt(lhs2), D_t = sqrt(rs.D2 > 0 ? rs.D2 : 0.0);
         const double b7 = clnscl_bounds_lemma7(Dt, tau, rs.na, D_t);
         rs.lemma7_lhs = lhs;

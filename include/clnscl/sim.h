@@ -62,6 +62,8 @@ typedef struct {
     int scl;             /* run SCL too (default 1)             (--no-scl)       */
     int strict;          /* stop at the first violation         (--strict)       */
     double max_memory_gb;/* 0 = MemAvailable                    (--max-memory)   */
+    long threads;        /* 0 = OpenBLAS's thread count (its default: the cores) (--threads);
+                          * the outputs are bit-identical for every value */
 } clnscl_sim_opts;
 
 void clnscl_sim_opts_default(clnscl_sim_opts *o);
