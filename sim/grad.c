@@ -46,7 +46,7 @@ int clnscl_sim_grad(const double *S, size_t ld, const clnscl_sim_batch *b, clnsc
     if (!x) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
     int st = CLNSCL_OK;
     for (long i0 = 0; i0 < b->na && !st; i0 += CLNSCL_SIM_TILE) {
-        clnscl_sim_tile_gather(S, ld, b, i0, x);
+        clnscl_sim_tile_gather(S, ld, 1, 0, 1, b->v, b, i0, &x);
         if ((st = clnscl_sim_tile_grad(x, b, i0, loss, form, tau, g, loss_out ? li : NULL))) break;
         const long nl = clnscl_sim_tile_lanes(b, i0);
         for (long l = 0; l < nl; l++) {

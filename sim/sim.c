@@ -340,22 +340,23 @@ CLNSCL_HOT static double block_d2(const double *X, const double *Y, size_t nn)
     return s;
 }
 
-/* X = Σ[V][V] (nv × nv) and back: the step works on a contiguous copy of the batch block */
-CLNSCL_HOT static void block_gather(const double *S, size_t ld, const clnscl_sim_batch *b, double *X)
+/* X = Σ_k[V][V] (nv × nv) from the interleaved storage and back: the symmetrised step works on a
+ * contiguous copy of the batch block */
+static void block_gather(const double *Sx, size_t P, int R, int k, const long *v, long nv, double *X)
 {
-    for (long i = 0; i < b->nv; i++) {
-        const double *row = S + (size_t)b->v[i] * ld;
-        double *x = X + (size_t)i * (size_t)b->nv;
-        for (long j = 0; j < b->nv; j++) x[j] = row[b->v[j]];
+    for (long i = 0; i < nv; i++) {
+        const double *row = Sx + (size_t)v[i] * P * (size_t)R + (size_t)k;
+        double *x = X + (size_t)i * (size_t)nv;
+        for (long j = 0; j < nv; j++) x[j] = row[(size_t)v[j] * (size_t)R];
     }
 }
 
-CLNSCL_HOT static void block_scatter(double *S, size_t ld, const clnscl_sim_batch *b, const double *X)
+static void block_scatter(double *Sx, size_t P, int R, int k, const long *v, long nv, const double *X)
 {
-    for (long i = 0; i < b->nv; i++) {
-        double *row = S + (size_t)b->v[i] * ld;
-        const double *x = X + (size_t)i * (size_t)b->nv;
-        for (long j = 0; j < b->nv; j++) row[b->v[j]] = x[j];
+    for (long i = 0; i < nv; i++) {
+        double *row = Sx + (size_t)v[i] * P * (size_t)R + (size_t)k;
+        const double *x = X + (size_t)i * (size_t)nv;
+        for (long j = 0; j < nv; j++) row[(size_t)v[j] * (size_t)R] = x[j];
     }
 }
 
@@ -410,6 +411,28 @@ static double bound_value(const clnscl_bound *b)
     return b->finite ? b->value : (b->log10 == -INFINITY ? 0.0 : INFINITY);
 }
 
+/* ---- storage ------------------------------------------------------------------------------ */
+
+/* The runs' Σ live in one array, entry (a, c) of run k at Sx[(a·P + c)·R + k]: a step reads and
+ * writes the same entries of every run, which then share cache lines (at B = 32 of 200 samples the
+ * step was bound by the lines R separate matrices cost). Σ of one run in plain row-major order,
+ * for the full-matrix checks, is copied out at logged steps. */
+
+/* T ← Σ of run k */
+static void sigma_of_run(const double *Sx, long P, int R, int k, double *T)
+{
+    const size_t n = (size_t)P * (size_t)P;
+    for (size_t e = 0; e < n; e++) T[e] = Sx[e * (size_t)R + (size_t)k];
+}
+
+/* every run's Σ ← S0 */
+static void sigma_store_all(double *Sx, long P, int R, const double *S0)
+{
+    const size_t n = (size_t)P * (size_t)P;
+    for (size_t e = 0; e < n; e++)
+        for (int k = 0; k < R; k++) Sx[e * (size_t)R + (size_t)k] = S0[e];
+}
+
 /* ---- one run ------------------------------------------------------------------------------ */
 
 typedef struct {
@@ -417,7 +440,9 @@ typedef struct {
     const refset *ref;
     clnscl_schedule sched;
     long P, na;
-    double *S[3];          /* CL, NSCL, SCL                      */
+    int R;                 /* runs: CL, NSCL (, SCL)             */
+    double *Sx;            /* their Σ, interleaved (sigma_of_run) */
+    double *T[2];          /* two Σ in point order (logged steps) */
     double *G[3];          /* na × nv                            */
     double *X[3];          /* gathered nv × nv batch blocks      */
     clnscl_sim_batch b;    /* the batch (point indices)          */
@@ -447,6 +472,8 @@ typedef struct {
  * scattered back. Rows of non-anchor points (anchors = samples) do not move and would add the same
  * to "before" and "after", so they are left out of both. The sums run per lane over the columns,
  * tile after tile: one order whatever the CPU. */
+#define SMALL_TILE_BYTES (32 * 1024)
+
 CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
 {
     enum { W = CLNSCL_SIM_TILE };
@@ -459,7 +486,13 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
     for (int k = 0; k < nruns; k++) {
         X[k] = rs->scratch + ((size_t)thread * 3 + (size_t)k) * 2 * tsz;
         G[k] = X[k] + tsz;
-        clnscl_sim_tile_gather(rs->S[k], P, b, i0, X[k]);
+    }
+    /* small tiles: every run's at once (they share cache lines); large ones run by run, so that a
+     * run's tile and gradient stay in L1 while they are used */
+    const int together = tsz * sizeof(double) * 2 * (size_t)nruns <= SMALL_TILE_BYTES;
+    if (together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, 0, nruns, rs->b.v, b, i0, X);
+    for (int k = 0; k < nruns; k++) {
+        if (!together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, k, 1, rs->b.v, b, i0, X + k);
         int st = clnscl_sim_tile_grad(X[k], b, i0, losses[k], rs->o->form, rs->o->tau, G[k], NULL);
         if (st) {
             rs->tile_st[tile] = st;
@@ -495,7 +528,7 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
             clnscl_v8 c = clnscl_v8_load(X[k] + j) + vmeta * clnscl_v8_load(G[k] + j);
             clnscl_v8_store(X[k] + j, clnscl_v8_select(c > hi, hi, clnscl_v8_select(c < lo, lo, c)));
         }
-    for (int k = 0; k < nruns; k++) clnscl_sim_tile_scatter(rs->S[k], P, b, i0, X[k]);
+    clnscl_sim_tile_scatter(rs->Sx, P, rs->R, rs->b.v, b, i0, X);
     /* padding lanes (past the last anchor) repeat a real row: not counted */
     const long nl = clnscl_sim_tile_lanes(b, i0);
     clnscl_v8 s2 = t2[0] + t2[1], s0 = t0[0] + t0[1], s1 = t1[0] + t1[1];
@@ -557,7 +590,10 @@ static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *r
     double log_delta;
     if ((st = clnscl_bounds_log_delta(rs->f_max, o->tau, &log_delta))) return st;
     row->log10_delta_emp = log_delta / M_LN10;
-    double gap = fro_diff(rs->S[0], rs->S[1], n);
+    double *S0 = rs->T[0], *S1 = rs->T[1];
+    sigma_of_run(rs->Sx, rs->P, rs->R, 0, S0);
+    sigma_of_run(rs->Sx, rs->P, rs->R, 1, S1);
+    double gap = fro_diff(S0, S1, n);
     rs->D2 = gap * gap; /* exact resynchronisation of the incremental D_t */
     row->gap_fro = gap;
     /* §4.4 unrolled with Δ_emp: D_t ≤ Δ_emp/(τ√|A|) · W_t */
@@ -575,7 +611,7 @@ static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *r
     clnscl_bound lb, q;
     double k1, a1;
     const double M = (double)n * (double)(n - 1) / 2.0;
-    if ((st = clnscl_gram_compare(rs->S[0], rs->S[1], n, &row->cka, &row->rho, &k1))) return st;
+    if ((st = clnscl_gram_compare(S0, S1, n, &row->cka, &row->rho, &k1))) return st;
     if ((st = clnscl_bounds_cka_lower(row->rho, &lb))) return st;
     row->cka_lower = lb.value;
     if ((st = clnscl_bounds_corollary1(&row->bound_theorem1, k1, &q, &lb))) return st;
@@ -586,7 +622,7 @@ static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *r
     if (!holds(row->cka_lower, row->cka))
         note_violation(res, &res->viol_cor1, "step %ld: CKA lower bound %.6g exceeds CKA %.6g", row->cka_lower, row->cka,
                        step);
-    if ((st = clnscl_rdm_compare(rs->S[0], rs->S[1], n, &row->rsa, &row->r, &a1))) return st;
+    if ((st = clnscl_rdm_compare(S0, S1, n, &row->rsa, &row->r, &a1))) return st;
     if ((st = clnscl_bounds_rsa_lower(row->r, &lb))) return st;
     row->rsa_lower = lb.value;
     if ((st = clnscl_bounds_corollary2(&row->bound_theorem1, a1 / sqrt(M), M, &q, &lb))) return st;
@@ -600,14 +636,15 @@ static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *r
     if (o->scl) {
         double rho, r;
         row->has_scl = 1;
-        row->gap_fro_scl = fro_diff(rs->S[0], rs->S[2], n);
-        if ((st = clnscl_gram_compare(rs->S[0], rs->S[2], n, &row->cka_scl, &rho, &k1))) return st;
+        sigma_of_run(rs->Sx, rs->P, rs->R, 2, S1);
+        row->gap_fro_scl = fro_diff(S0, S1, n);
+        if ((st = clnscl_gram_compare(S0, S1, n, &row->cka_scl, &rho, &k1))) return st;
         if ((st = clnscl_bounds_cka_lower(rho, &lb))) return st;
         row->cka_lower_scl = lb.value;
         if (!holds(row->cka_lower_scl, row->cka_scl))
             note_violation(res, &res->viol_cor1, "step %ld: CKA(CL,SCL) lower bound %.6g exceeds CKA %.6g",
                            row->cka_lower_scl, row->cka_scl, step);
-        if ((st = clnscl_rdm_compare(rs->S[0], rs->S[2], n, &row->rsa_scl, &r, &a1))) return st;
+        if ((st = clnscl_rdm_compare(S0, S1, n, &row->rsa_scl, &r, &a1))) return st;
         if ((st = clnscl_bounds_rsa_lower(r, &lb))) return st;
         row->rsa_lower_scl = lb.value;
         if (!holds(row->rsa_lower_scl, row->rsa_scl))
@@ -637,10 +674,12 @@ static int make_row(run_state *rs, long repeat, long step, clnscl_sim_result *re
 static void run_free(run_state *rs)
 {
     for (int k = 0; k < 3; k++) {
-        free(rs->S[k]);
         free(rs->G[k]);
         free(rs->X[k]);
     }
+    free(rs->Sx);
+    free(rs->T[0]);
+    free(rs->T[1]);
     free(rs->lb.v);
     free(rs->b.v);
     free(rs->b.y);
@@ -681,16 +720,23 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
     if ((st = clnscl_schedule_check(&rs.sched))) goto done;
     const int nruns = o->scl ? 3 : 2;
     const size_t PP = (size_t)ref.P * (size_t)ref.P, nv = 2 * (size_t)o->batch;
+    rs.R = nruns;
+    rs.Sx = alloc_matrix(PP * (size_t)nruns);
+    rs.T[0] = ref.S0; /* the first point-order buffer takes Σ_0's storage */
+    ref.S0 = NULL;
+    rs.T[1] = alloc_matrix(PP);
+    if (!rs.Sx || !rs.T[1]) {
+        st = clnscl_fail(CLNSCL_ENOMEM, "out of memory: %d matrices of %ld x %ld doubles", nruns + 2, ref.P, ref.P);
+        goto done;
+    }
+    sigma_store_all(rs.Sx, ref.P, nruns, rs.T[0]); /* shared initialisation Σ_0 */
     for (int k = 0; k < nruns; k++) {
-        rs.S[k] = k ? alloc_matrix(PP) : ref.S0; /* run 0 takes Σ_0's storage */
-        if (!k) ref.S0 = NULL;
         rs.G[k] = malloc((size_t)rs.na * nv * sizeof(double)); /* the symmetrised step's batch block */
         rs.X[k] = malloc(nv * nv * sizeof(double));
-        if (!rs.S[k] || !rs.G[k] || !rs.X[k]) {
-            st = clnscl_fail(CLNSCL_ENOMEM, "out of memory: %d matrices of %ld x %ld doubles", nruns, ref.P, ref.P);
+        if (!rs.G[k] || !rs.X[k]) {
+            st = clnscl_fail(CLNSCL_ENOMEM, "out of memory (batch blocks)");
             goto done;
         }
-        if (k) memcpy(rs.S[k], rs.S[0], PP * sizeof(double)); /* shared initialisation Σ_0 */
     }
     {
         const size_t ntiles = ((size_t)rs.na + CLNSCL_SIM_TILE - 1) / CLNSCL_SIM_TILE;
@@ -749,7 +795,7 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
             rs.lb.y = rs.b.y;
             for (long j = 0; j < rs.b.nv; j++) rs.lb.v[j] = j;
             for (int k = 0; k < nruns && !st; k++) {
-                block_gather(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
+                block_gather(rs.Sx, (size_t)ref.P, nruns, k, rs.b.v, rs.b.nv, rs.X[k]);
                 st = clnscl_sim_grad(rs.X[k], nv, &rs.lb, losses[k], o->form, tau, rs.G[k], NULL);
             }
             if (!st) {
@@ -760,7 +806,7 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
                 before = block_d2(rs.X[0], rs.X[1], nv * nv);
                 for (int k = 0; k < nruns; k++) apply_update(rs.X[k], rs.b.nv, rs.b.na, rs.G[k], eta, o->clip, 1);
                 after = block_d2(rs.X[0], rs.X[1], nv * nv);
-                for (int k = 0; k < nruns; k++) block_scatter(rs.S[k], (size_t)ref.P, &rs.b, rs.X[k]);
+                for (int k = 0; k < nruns; k++) block_scatter(rs.Sx, (size_t)ref.P, nruns, k, rs.b.v, rs.b.nv, rs.X[k]);
             }
         } else {
             st = step_tiles(&rs, eta, o->clip, &lhs2, &before, &after);

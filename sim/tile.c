@@ -14,40 +14,63 @@
 #include <math.h>
 #include <stdint.h>
 
-/* row offsets of the tile's lanes (padding lanes repeat lane 0) */
-static void tile_rows(const clnscl_sim_batch *b, size_t ld, long i0, size_t off[CLNSCL_SIM_TILE])
+/* row offsets of the tile's lanes in entries (padding lanes repeat lane 0) */
+static void tile_rows(const clnscl_sim_batch *b, const long *idx, size_t ld, long i0, size_t off[CLNSCL_SIM_TILE])
 {
     const long nl = clnscl_sim_tile_lanes(b, i0);
-    for (long l = 0; l < CLNSCL_SIM_TILE; l++) off[l] = (size_t)b->v[i0 + (l < nl ? l : 0)] * ld;
+    for (long l = 0; l < CLNSCL_SIM_TILE; l++) off[l] = (size_t)idx[i0 + (l < nl ? l : 0)] * ld;
 }
 
-CLNSCL_HOT void clnscl_sim_tile_gather(const double *restrict S, size_t ld, const clnscl_sim_batch *b, long i0,
-                                       double *restrict x)
+/* the loops for a fixed number of interleaved matrices R (inlined with a constant R) */
+static inline void gather_r(const double *restrict S, int R, int nk, const long *idx, long nv, const size_t *off,
+                            double *const *x)
 {
-    size_t off[CLNSCL_SIM_TILE];
-    tile_rows(b, ld, i0, off);
-    for (long j = 0; j < b->nv; j++) {
-        const double *col = S + b->v[j];
-        for (long l = 0; l < CLNSCL_SIM_TILE; l++) x[j * CLNSCL_SIM_TILE + l] = col[off[l]];
+    for (long j = 0; j < nv; j++) {
+        const double *col = S + (size_t)idx[j] * (size_t)R;
+        for (long l = 0; l < CLNSCL_SIM_TILE; l++) {
+            const double *e = col + off[l] * (size_t)R;
+            for (int k = 0; k < nk; k++) x[k][j * CLNSCL_SIM_TILE + l] = e[k];
+        }
     }
 }
 
-CLNSCL_HOT void clnscl_sim_tile_scatter(double *restrict S, size_t ld, const clnscl_sim_batch *b, long i0,
-                                        const double *restrict x)
+static inline void scatter_r(double *restrict S, int R, const long *idx, long nv, const size_t *off, long nl,
+                             double *const *x)
+{
+    for (long j = 0; j < nv; j++) {
+        double *col = S + (size_t)idx[j] * (size_t)R;
+        for (long l = 0; l < nl; l++) {
+            double *e = col + off[l] * (size_t)R;
+            for (int k = 0; k < R; k++) e[k] = x[k][j * CLNSCL_SIM_TILE + l];
+        }
+    }
+}
+
+CLNSCL_HOT void clnscl_sim_tile_gather(const double *S, size_t ld, int R, int k0, int nk, const long *idx,
+                                       const clnscl_sim_batch *b, long i0, double *const *x)
 {
     size_t off[CLNSCL_SIM_TILE];
-    tile_rows(b, ld, i0, off);
+    tile_rows(b, idx, ld, i0, off);
+    S += k0;
+    if (nk == R && R == 3) gather_r(S, 3, 3, idx, b->nv, off, x);
+    else if (nk == R && R == 2) gather_r(S, 2, 2, idx, b->nv, off, x);
+    else if (nk == 1 && R == 3) gather_r(S, 3, 1, idx, b->nv, off, x);
+    else if (nk == 1 && R == 2) gather_r(S, 2, 1, idx, b->nv, off, x);
+    else gather_r(S, R, nk, idx, b->nv, off, x);
+}
+
+CLNSCL_HOT void clnscl_sim_tile_scatter(double *S, size_t ld, int R, const long *idx, const clnscl_sim_batch *b,
+                                        long i0, double *const *x)
+{
+    size_t off[CLNSCL_SIM_TILE];
+    tile_rows(b, idx, ld, i0, off);
     const long nl = clnscl_sim_tile_lanes(b, i0);
-    if (nl == CLNSCL_SIM_TILE) /* a full tile: the fixed-length loop unrolls */
-        for (long j = 0; j < b->nv; j++) {
-            double *col = S + b->v[j];
-            for (long l = 0; l < CLNSCL_SIM_TILE; l++) col[off[l]] = x[j * CLNSCL_SIM_TILE + l];
-        }
-    else
-        for (long j = 0; j < b->nv; j++) {
-            double *col = S + b->v[j];
-            for (long l = 0; l < nl; l++) col[off[l]] = x[j * CLNSCL_SIM_TILE + l];
-        }
+    switch (R) {
+    case 1: scatter_r(S, 1, idx, b->nv, off, nl, x); break;
+    case 2: scatter_r(S, 2, idx, b->nv, off, nl, x); break;
+    case 3: scatter_r(S, 3, idx, b->nv, off, nl, x); break;
+    default: scatter_r(S, R, idx, b->nv, off, nl, x);
+    }
 }
 
 CLNSCL_HOT int clnscl_sim_tile_grad(const double *x, const clnscl_sim_batch *b, long i0, clnscl_sim_loss loss,

@@ -20,10 +20,14 @@ static inline long clnscl_sim_tile_lanes(const clnscl_sim_batch *b, long i0)
     return b->na - i0 < CLNSCL_SIM_TILE ? b->na - i0 : CLNSCL_SIM_TILE;
 }
 
-/* x (nv·8) ← the tile of S (row-major, leading dimension ld) */
-void clnscl_sim_tile_gather(const double *S, size_t ld, const clnscl_sim_batch *b, long i0, double *x);
-/* the real anchors' lanes of x back into S */
-void clnscl_sim_tile_scatter(double *S, size_t ld, const clnscl_sim_batch *b, long i0, const double *x);
+/* x[k] (k < nk, nv·8 each) ← the tile of matrices k0..k0+nk−1 of R stored interleaved: entry
+ * (a, c) of matrix k at S[(a·ld + c)·R + k]; batch position j is row/column idx[j] (b->v for one
+ * plain matrix: R = nk = 1, k0 = 0) */
+void clnscl_sim_tile_gather(const double *S, size_t ld, int R, int k0, int nk, const long *idx,
+                            const clnscl_sim_batch *b, long i0, double *const *x);
+/* the real anchors' lanes of x[k] back into S */
+void clnscl_sim_tile_scatter(double *S, size_t ld, int R, const long *idx, const clnscl_sim_batch *b,
+                             long i0, double *const *x);
 /* g (nv·8, tile layout) ← the gradient rows G[i0 + l][·] of clnscl_sim_grad; li (8 or NULL) ← the
  * anchors' own losses ℓ_i. CLNSCL_EDEGENERATE when a real anchor's denominator set is empty. */
 int clnscl_sim_tile_grad(const double *x, const clnscl_sim_batch *b, long i0, clnscl_sim_loss loss,
