@@ -278,8 +278,9 @@ static double bytes_for(const clnscl_sim_opts *o, long N, long d)
 {
     double P = 2.0 * (double)N;
     double runs = o->scl ? 3.0 : 2.0;
-    /* the Σ matrices, plus the embeddings while Σ_0 is built; metrics use O(P) */
-    return runs * P * P * 8.0 + P * (double)d * 8.0 + 64.0 * P * 8.0;
+    /* the runs' Σ, two Σ in point order for the logged checks (sim/sim.c), the embeddings while
+     * Σ_0 is built; metrics use O(P) */
+    return (runs + 2.0) * P * P * 8.0 + P * (double)d * 8.0 + 64.0 * P * 8.0;
 }
 
 double clnscl_sim_memory_bytes(const clnscl_sim_opts *o)
@@ -319,7 +320,7 @@ int clnscl_sim_memory_check(const clnscl_sim_opts *o)
         return clnscl_fail(CLNSCL_ENOMEM,
                            "configuration needs %.3g GB (%d similarity matrices of %ld x %ld doubles) but the limit is "
                            "%.3g GB (%s); reduce --classes/--per-class%s",
-                           need / 1e9, o->scl ? 3 : 2, 2 * N, 2 * N, limit / 1e9,
+                           need / 1e9, o->scl ? 5 : 4, 2 * N, 2 * N, limit / 1e9,
                            o->max_memory_gb > 0 ? "--max-memory" : "90% of MemAvailable",
                            o->scl ? ", pass --no-scl" : "");
     return CLNSCL_OK;

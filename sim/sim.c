@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 /* Σ matrices are large and accessed at random rows/columns: huge pages cut the TLB misses
@@ -507,22 +508,24 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
     const clnscl_v8 hi = clnscl_v8_splat(rs->clip ? 1.0 : INFINITY), lo = clnscl_v8_splat(rs->clip ? -1.0 : -INFINITY);
     double *x0 = X[0], *x1 = X[1];
     const double *g0 = G[0], *g1 = G[1];
-    clnscl_v8 t2[2] = {zero, zero}, t0[2] = {zero, zero}, t1[2] = {zero, zero}; /* even, odd columns */
-    for (size_t j = 0; j < tsz; j += W) {
-        const size_t h = (j / W) & 1;
-        const clnscl_v8 a0 = clnscl_v8_load(x0 + j), a1 = clnscl_v8_load(x1 + j);
-        const clnscl_v8 h0 = clnscl_v8_load(g0 + j), h1 = clnscl_v8_load(g1 + j);
-        const clnscl_v8 dg = h0 - h1, db = a0 - a1;
-        t2[h] += dg * dg;
-        t0[h] += db * db;
-        clnscl_v8 c0 = a0 + vmeta * h0, c1 = a1 + vmeta * h1;
-        c0 = clnscl_v8_select(c0 > hi, hi, clnscl_v8_select(c0 < lo, lo, c0));
-        c1 = clnscl_v8_select(c1 > hi, hi, clnscl_v8_select(c1 < lo, lo, c1));
-        const clnscl_v8 da = c0 - c1;
-        t1[h] += da * da;
-        clnscl_v8_store(x0 + j, c0);
-        clnscl_v8_store(x1 + j, c1);
-    }
+    /* even and odd columns in separate accumulators (nv = 2B is even) */
+    clnscl_v8 t2[2] = {zero, zero}, t0[2] = {zero, zero}, t1[2] = {zero, zero};
+    for (size_t j = 0; j < tsz; j += 2 * W)
+        for (size_t h = 0; h < 2; h++) {
+            const size_t q = j + h * W;
+            const clnscl_v8 a0 = clnscl_v8_load(x0 + q), a1 = clnscl_v8_load(x1 + q);
+            const clnscl_v8 h0 = clnscl_v8_load(g0 + q), h1 = clnscl_v8_load(g1 + q);
+            const clnscl_v8 dg = h0 - h1, db = a0 - a1;
+            t2[h] += dg * dg;
+            t0[h] += db * db;
+            clnscl_v8 c0 = a0 + vmeta * h0, c1 = a1 + vmeta * h1;
+            c0 = clnscl_v8_select(c0 > hi, hi, clnscl_v8_select(c0 < lo, lo, c0));
+            c1 = clnscl_v8_select(c1 > hi, hi, clnscl_v8_select(c1 < lo, lo, c1));
+            const clnscl_v8 da = c0 - c1;
+            t1[h] += da * da;
+            clnscl_v8_store(x0 + q, c0);
+            clnscl_v8_store(x1 + q, c1);
+        }
     for (int k = 2; k < nruns; k++)
         for (size_t j = 0; j < tsz; j += W) {
             clnscl_v8 c = clnscl_v8_load(X[k] + j) + vmeta * clnscl_v8_load(G[k] + j);
@@ -740,8 +743,11 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
     }
     {
         const size_t ntiles = ((size_t)rs.na + CLNSCL_SIM_TILE - 1) / CLNSCL_SIM_TILE;
+        /* at most a thread per tile and per online CPU (the team spins between steps) */
         int want = o->threads > 0 ? (int)o->threads : openblas_get_num_threads();
-        if ((size_t)want > ntiles) want = (int)ntiles; /* a thread per tile at most */
+        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        if (cpus > 0 && want > cpus) want = (int)cpus;
+        if ((size_t)want > ntiles) want = (int)ntiles;
         rs.pool = clnscl_pool_new(want);
         rs.nthreads = clnscl_pool_threads(rs.pool);
         rs.scratch = malloc((size_t)rs.nthreads * 6 * nv * CLNSCL_SIM_TILE * sizeof(double));

@@ -131,14 +131,15 @@ CLNSCL_HOT int clnscl_sim_tile_grad(const double *x, const clnscl_sim_batch *b, 
 
     /* Z = 1 + Z_rest per anchor: terms exactly 1 (the maximum and its ties) counted, the others
      * summed (as core/softmax.c, so Z_rest keeps a tiny rest) */
-    clnscl_v8 z[2] = {zero, zero}, ones = zero;
-    for (long j = 0; j < nv; j++) { /* nv = 2B is even: z[0] sums the even columns, z[1] the odd */
-        const clnscl_v8 e = clnscl_v8_load(g + j * W);
-        const clnscl_m8 is1 = e == one;
-        z[j & 1] += clnscl_v8_select(is1, zero, e);
-        ones += clnscl_v8_select(is1, one, zero);
+    clnscl_v8 z0 = zero, z1 = zero, ones = zero;
+    for (long j = 0; j < nv; j += 2) { /* nv = 2B is even: z0 sums the even columns, z1 the odd */
+        const clnscl_v8 e0 = clnscl_v8_load(g + j * W), e1 = clnscl_v8_load(g + (j + 1) * W);
+        const clnscl_m8 is0 = e0 == one, is1 = e1 == one;
+        z0 += clnscl_v8_select(is0, zero, e0);
+        z1 += clnscl_v8_select(is1, zero, e1);
+        ones += clnscl_v8_select(is0, one, zero) + clnscl_v8_select(is1, one, zero);
     }
-    const clnscl_v8 zrest = (z[0] + z[1]) + (ones - one), f = clnscl_v8_splat(scale) / (one + zrest);
+    const clnscl_v8 zrest = (z0 + z1) + (ones - one), f = clnscl_v8_splat(scale) / (one + zrest);
 
     /* G = q·scale − w·scale: w = e_{p(i)} (CL, NSCL) or 1/|P(i)| on P(i) = {j ≠ i : y_j = y_i}
      * (SCL); G[i][i] = 0 (i is in neither set) */

@@ -72,6 +72,18 @@ if run --seed 7 --out "$SCRATCH/a" --json >"$SCRATCH/a.json" && run --seed 7 --o
 else
     bad "determinism / --json / trajectory layout"
 fi
+# the thread count changes nothing: byte-identical outputs (B = 20: five tiles of 8 anchors)
+thr() { "$BIN" sim --classes 4 --per-class 10 --batch 20 --steps 40 --log-every 5 --seed 3 "$@" >/dev/null; }
+if thr --threads 1 --out "$SCRATCH/t1" && thr --threads 2 --out "$SCRATCH/t2" && thr --threads 3 --out "$SCRATCH/t3" &&
+    cmp -s "$SCRATCH/t1/trajectory.csv" "$SCRATCH/t2/trajectory.csv" &&
+    cmp -s "$SCRATCH/t1/trajectory.csv" "$SCRATCH/t3/trajectory.csv" &&
+    cmp -s "$SCRATCH/t1/summary.json" "$SCRATCH/t2/summary.json"; then
+    ok
+else
+    bad "--threads changes the outputs"
+fi
+reject_sim "negative thread count" $O --threads -1
+reject "threads cannot be swept" "'threads' cannot be swept" "$SCRATCH/bad" sim $O --sweep threads=1,2
 # a different seed gives a different trajectory
 if run --out "$SCRATCH/c" --seed 8 >/dev/null && ! cmp -s "$SCRATCH/a/trajectory.csv" "$SCRATCH/c/trajectory.csv"; then
     ok

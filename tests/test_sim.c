@@ -580,6 +580,96 @@ static void test_file_init(void)
     CHECK(system(bad) == 0);
 }
 
+/* One step of `clnscl sim` (tiled, interleaved storage, thread team) against the formula of §3.3
+ * applied by hand: Σ_k ← clip(Σ_0 − η G^k) on the batch block with G^k from clnscl_sim_grad. With
+ * B = N every sample is in the batch (V = all points, in order) and Σ_0 comes from a file, so the
+ * expected gaps are computable here. 2B = 26 and B = 13 anchors leave a partial tile. Every thread
+ * count gives the same bits. */
+static void test_step_against_formula(void)
+{
+    char dir[] = "/tmp/clnscl_test_stepXXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char epath[512], lpath[512];
+    snprintf(epath, sizeof epath, "%s/E.npy", dir);
+    snprintf(lpath, sizeof lpath, "%s/L.npy", dir);
+    enum { N = 13, P = 26, D = 4 };
+    double E[P * D], U[P * D], S0[P * P];
+    int32_t L[N];
+    clnscl_rng r;
+    clnscl_rng_seed(&r, 11);
+    for (long k = 0; k < P * D; k++) E[k] = clnscl_rng_normal(&r);
+    for (long s = 0; s < N; s++) L[s] = (int32_t)(s % 3);
+    CHECK(clnscl_npy_write_f64(epath, E, P, D) == CLNSCL_OK);
+    CHECK(clnscl_npy_write_i32(lpath, L, N) == CLNSCL_OK);
+    CHECK(clnscl_normalize_rows(E, P, D, "E", U) == CLNSCL_OK);
+    for (long a = 0; a < P; a++)
+        for (long c = 0; c < P; c++) {
+            double x = 0.0;
+            for (long k = 0; k < D; k++) x += U[a * D + k] * U[c * D + k];
+            S0[a * P + c] = a == c ? 1.0 : (x > 1.0 ? 1.0 : (x < -1.0 ? -1.0 : x));
+        }
+    long samples[N], v[P];
+    int32_t y[P];
+    for (long s = 0; s < N; s++) samples[s] = s;
+    static const struct { clnscl_sim_anchors an; clnscl_sim_form form; double eta; } cases[] = {
+        {CLNSCL_SIM_ANCHORS_VIEWS, CLNSCL_SIM_FORM_PAPER, 30.0}, /* large: entries reach the clip */
+        {CLNSCL_SIM_ANCHORS_SAMPLES, CLNSCL_SIM_FORM_CODE, 0.7},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        clnscl_sim_batch b = {0, 0, 0, v, y};
+        clnscl_sim_batch_fill(&b, samples, N, N, L, cases[c].an);
+        double S1[3][P * P], G[P * P];
+        int clipped = 0;
+        for (int k = 0; k < 3; k++) {
+            CHECK(clnscl_sim_grad(S0, P, &b, LOSSES[k], cases[c].form, 0.5, G, NULL) == CLNSCL_OK);
+            memcpy(S1[k], S0, sizeof S0);
+            for (long i = 0; i < b.na; i++)
+                for (long j = 0; j < P; j++) {
+                    double x = S0[i * P + j] - cases[c].eta * G[i * P + j];
+                    clipped += x > 1.0 || x < -1.0;
+                    S1[k][i * P + j] = i == j ? 1.0 : (x > 1.0 ? 1.0 : (x < -1.0 ? -1.0 : x));
+                }
+        }
+        CHECK(clipped > 0 || c > 0);
+        double g01 = 0.0, g02 = 0.0;
+        for (long e = 0; e < P * P; e++) {
+            g01 += (S1[0][e] - S1[1][e]) * (S1[0][e] - S1[1][e]);
+            g02 += (S1[0][e] - S1[2][e]) * (S1[0][e] - S1[2][e]);
+        }
+        double cka;
+        CHECK(clnscl_cka_gram(S1[0], S1[1], P, &cka) == CLNSCL_OK);
+        clnscl_sim_row first = {0};
+        for (long threads = 1; threads <= 3; threads++) {
+            clnscl_sim_opts o;
+            clnscl_sim_opts_default(&o);
+            CHECK(clnscl_sim_opts_set(&o, "init", "file") == CLNSCL_OK);
+            CHECK(clnscl_sim_opts_set(&o, "init-embeddings", epath) == CLNSCL_OK);
+            CHECK(clnscl_sim_opts_set(&o, "init-labels", lpath) == CLNSCL_OK);
+            o.batch = N;
+            o.steps = 1;
+            o.tau = 0.5;
+            o.eta = cases[c].eta;
+            o.anchors = cases[c].an;
+            o.form = cases[c].form;
+            o.threads = threads;
+            rows_buf rb = {0};
+            clnscl_sim_result res;
+            CHECK_STATUS(clnscl_sim_run(&o, 0, collect, &rb, &res), CLNSCL_OK);
+            CHECK(rb.n == 2 && rb.rows[1].step == 1);
+            const clnscl_sim_row *row = &rb.rows[1];
+            CHECK_CLOSE(row->gap_fro, sqrt(g01), 1e-12, 1e-14);
+            CHECK_CLOSE(row->gap_fro_scl, sqrt(g02), 1e-12, 1e-14);
+            CHECK_CLOSE(row->cka, cka, 1e-12, 0);
+            if (threads == 1) first = *row;
+            else CHECK(row->gap_fro == first.gap_fro && row->cka == first.cka && row->rsa == first.rsa &&
+                       row->gap_fro_scl == first.gap_fro_scl && row->lemma7_lhs == first.lemma7_lhs);
+        }
+    }
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* the one-pass metric routes used at logged steps agree with the single routes and with a naive
  * double centring / population σ */
 static void test_compare_routes(void)
@@ -657,7 +747,8 @@ static void test_options(void)
     CHECK_STATUS(clnscl_sim_opts_check(&o), CLNSCL_EINVAL);
     /* memory: estimate and refusal */
     clnscl_sim_opts_default(&o);
-    CHECK_CLOSE(clnscl_sim_memory_bytes(&o), 3.0 * 400 * 400 * 8 + 400.0 * 16 * 8 + 64.0 * 400 * 8, 1e-12, 0);
+    /* three runs' Σ + two point-order copies of 400 × 400 doubles, the 400 × 16 embeddings, O(P) */
+    CHECK_CLOSE(clnscl_sim_memory_bytes(&o), 5.0 * 400 * 400 * 8 + 400.0 * 16 * 8 + 64.0 * 400 * 8, 1e-12, 0);
     CHECK_STATUS(clnscl_sim_memory_check(&o), CLNSCL_OK);
     o.classes = 100000;
     o.per_class = 1000;
@@ -684,6 +775,7 @@ int main(void)
     test_repeat_rates();
     test_repeat_and_outputs();
     test_file_init();
+    test_step_against_formula();
     test_compare_routes();
     test_options();
     return check_report();
