@@ -38,6 +38,7 @@ void clnscl_sim_batch_fill(clnscl_sim_batch *b, const long *samples, long B, lon
     }
 }
 
+/* tile by tile (sim/tile.c), the rows copied out of the tile layout */
 int clnscl_sim_grad(const double *S, size_t ld, const clnscl_sim_batch *b, clnscl_sim_loss loss,
                     clnscl_sim_form form, double tau, double *G, double *loss_out)
 {
@@ -51,7 +52,8 @@ int clnscl_sim_grad(const double *S, size_t ld, const clnscl_sim_batch *b, clnsc
         const long nl = clnscl_sim_tile_lanes(b, i0);
         for (long l = 0; l < nl; l++) {
             if (G)
-                for (long j = 0; j < b->nv; j++) G[(size_t)(i0 + l) * (size_t)b->nv + (size_t)j] = g[j * CLNSCL_SIM_TILE + l];
+                for (long j = 0; j < b->nv; j++)
+                    G[(size_t)(i0 + l) * (size_t)b->nv + (size_t)j] = g[j * CLNSCL_SIM_TILE + l];
             if (loss_out) total += li[l];
         }
     }

@@ -2,7 +2,8 @@
  * theorem checks of §4.3–4.7.
  *
  * One shared step (§3.4): draw B samples (same for every run), build V and A, compute G^CL, G^NSCL,
- * G^SCL from each run's own Σ (sim/grad.c), check Lemma 7 (§4.3) on ‖G^CL − G^NSCL‖_F, update
+ * G^SCL from each run's own Σ (sim/tile.c, eight anchor rows at a time on a thread team), check
+ * Lemma 7 (§4.3) on ‖G^CL − G^NSCL‖_F, update
  * Σ ← clip(Σ − η_t G, −1, 1) with Σ_aa = 1 (§3.3, optional symmetrisation), check the drift
  * recurrence (§4.4). D_t = ‖Σ^CL − Σ^NSCL‖_F is tracked incrementally over the touched V × V block
  * (O(B²) per step) and recomputed exactly at every logged step, where Theorem 1 (§4.5, with Δ_emp)

@@ -3,7 +3,8 @@
  * Every per-anchor quantity — the masked maximum, Z = Σ_{j∈D(i)} e^{(x_j − m)/τ}, the loss — is a
  * lane-wise vector operation over the columns j: each anchor's sums have one fixed order on every
  * CPU (Z: the even and the odd columns in increasing order, then the two added), and no horizontal
- * reductions are needed (the rows are as short as 2B = 16 entries). The formulas are those of sim/grad.c's header.
+ * reductions are needed (the rows are as short as 2B = 16 entries). The formulas are those of
+ * sim/grad.c's header.
  */
 #include "tile.h"
 
