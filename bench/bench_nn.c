@@ -81,12 +81,13 @@ int main(int argc, char **argv)
     for (int i = 0; i < 2 * B * 784; i++) x[i] = (float)clnscl_rng_uniform(&r);
     for (int i = 0; i < B; i++) y[i] = i % 10;
     const int workers = clnscl_twins_workers(4);
+    clnscl_pool *pool = clnscl_pool_new(workers);
     double t0 = 0.0;
     for (int s = -3; s < steps; s++) { /* 3 warm-up steps */
         if (s == 0) t0 = now();
         clnscl_twin_job jobs[4];
         for (int i = 0; i < 4; i++) jobs[i] = (clnscl_twin_job){ .m = m[i], .opt = o[i], .x = x, .labels = y, .kind = kinds[i] };
-        if (clnscl_twins_step(jobs, 4, B, CLNSCL_FORM_CODE, 0.5, 0.1, workers)) {
+        if (clnscl_twins_step(jobs, 4, B, CLNSCL_FORM_CODE, 0.5, 0.1, pool)) {
             fprintf(stderr, "bench_nn: %s\n", clnscl_last_error());
             return 1;
         }
@@ -102,7 +103,8 @@ int main(int argc, char **argv)
         printf("sgemm_fraction %.3f\n", flops / step / 1e9 / peak);
     }
     printf("params_per_twin %zu\n", m[0]->nparams);
-    printf("twin_threads %d\n", workers);
+    printf("twin_threads %d\n", clnscl_pool_threads(pool));
+    clnscl_pool_free(pool);
     for (int i = 0; i < 4; i++) { clnscl_model_free(m[i]); clnscl_optim_free(o[i]); }
     free(x);
     return 0;

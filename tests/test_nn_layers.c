@@ -406,8 +406,8 @@ static void test_model_twins(void)
     clnscl_model_free(b);
 }
 
-/* clnscl_twins_step: W = 1, 2, 4 workers ⇒ bit-identical twins, equal to the plain sequential
- * train_step + optim_step calls; a failing twin's status and message reach the caller. */
+/* clnscl_twins_step: no team, teams of 1, 2 and 4 threads ⇒ bit-identical twins, equal to the plain
+ * sequential train_step + optim_step calls; a failing twin's status and message reach the caller. */
 static void test_twins_step(void)
 {
     clnscl_model_config cfg = clnscl_model_config_default(CLNSCL_ENC_MLP, 1, 5, 5);
@@ -428,6 +428,8 @@ static void test_twins_step(void)
     float x[8 * 25 * 3];
     fill(x, 8 * 25 * 3, 1);
     const int32_t y[4] = {0, 1, 0, 1};
+    clnscl_pool *pools[NV] = {NULL, clnscl_pool_new(1), clnscl_pool_new(2), clnscl_pool_new(4)};
+    CHECK(pools[1] && pools[2] && pools[3]);
     double lref[NT] = {0};
     for (int step = 0; step < 3; step++) {
         const float *xb = x + step * 8 * 25;
@@ -436,12 +438,11 @@ static void test_twins_step(void)
                          CLNSCL_OK);
             CHECK_STATUS(clnscl_optim_step(o[0][i], m[0][i]->params, m[0][i]->grads, 0.3), CLNSCL_OK);
         }
-        const int workers[NV] = {0, 1, 2, 4};
         for (int v = 1; v < NV; v++) {
             clnscl_twin_job jobs[NT];
             for (int i = 0; i < NT; i++)
                 jobs[i] = (clnscl_twin_job){ .m = m[v][i], .opt = o[v][i], .x = xb, .labels = y, .kind = kinds[i] };
-            CHECK_STATUS(clnscl_twins_step(jobs, NT, 4, CLNSCL_FORM_CODE, 0.5, 0.3, workers[v]), CLNSCL_OK);
+            CHECK_STATUS(clnscl_twins_step(jobs, NT, 4, CLNSCL_FORM_CODE, 0.5, 0.3, pools[v]), CLNSCL_OK);
             for (int i = 0; i < NT; i++) CHECK(jobs[i].status == CLNSCL_OK && jobs[i].loss == lref[i]);
         }
     }
@@ -461,11 +462,12 @@ static void test_twins_step(void)
             { .m = m[1][0], .opt = o[1][0], .x = x, .labels = same, .kind = CLNSCL_LOSS_CL },
             { .m = m[1][1], .opt = o[1][1], .x = x, .labels = same, .kind = CLNSCL_LOSS_NSCL },
         };
-        CHECK_STATUS(clnscl_twins_step(jobs, 2, 4, CLNSCL_FORM_PAPER, 0.5, 0.3, 2), CLNSCL_EDEGENERATE);
+        CHECK_STATUS(clnscl_twins_step(jobs, 2, 4, CLNSCL_FORM_PAPER, 0.5, 0.3, pools[2]), CLNSCL_EDEGENERATE);
         CHECK(jobs[0].status == CLNSCL_OK && jobs[1].status == CLNSCL_EDEGENERATE);
         CHECK(strstr(clnscl_last_error(), "no negatives") != NULL);
-        CHECK_STATUS(clnscl_twins_step(jobs, 2, 4, CLNSCL_FORM_PAPER, 0.5, 0.3, 0), CLNSCL_EINVAL);
+        CHECK_STATUS(clnscl_twins_step(jobs, 0, 4, CLNSCL_FORM_PAPER, 0.5, 0.3, pools[2]), CLNSCL_EINVAL);
     }
+    for (int v = 0; v < NV; v++) clnscl_pool_free(pools[v]);
     for (int v = 0; v < NV; v++)
         for (int i = 0; i < NT; i++) {
             clnscl_model_free(m[v][i]);

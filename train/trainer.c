@@ -164,7 +164,7 @@ typedef struct {
     long B, spe, total_steps;
     twin tw[MAX_TWINS];
     int nt;
-    int workers; /* threads that step the twins (clnscl_twins_workers at setup) */
+    clnscl_pool *pool; /* the team that steps the twins (clnscl_twins_workers threads) */
     int has_null;
     clnscl_rng shared, null;
     size_t *perm, *perm_null;
@@ -278,6 +278,8 @@ static void out_finish(trainer *t, int ok)
 
 static void trainer_free(trainer *t)
 {
+    clnscl_pool_free(t->pool);
+    t->pool = NULL;
     for (int i = 0; i < t->nt; i++) {
         clnscl_model_free(t->tw[i].m);
         clnscl_optim_free(t->tw[i].opt);
@@ -549,7 +551,8 @@ static int trainer_setup(trainer *t, const clnscl_train_opts *opts)
         clnscl_model_init(t->tw[t->nt - 1].m, &ninit);
     }
 
-    t->workers = clnscl_twins_workers(t->nt);
+    if (!(t->pool = clnscl_pool_new(clnscl_twins_workers(t->nt))))
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory (thread team)");
 
     st = CLNSCL_OK;
     size_t ntr = t->train.n, B = (size_t)t->B;
@@ -787,7 +790,7 @@ static int train_step(trainer *t)
         jobs[i] = (clnscl_twin_job){ .m = w->m, .opt = w->opt, .x = w->shared ? t->views : t->views_null,
                                      .labels = w->shared ? t->yb : t->yb_null, .kind = w->kind };
     }
-    clnscl_twins_step(jobs, t->nt, (int)B, t->form, t->o.tau, lr, t->workers);
+    clnscl_twins_step(jobs, t->nt, (int)B, t->form, t->o.tau, lr, t->pool);
     for (int i = 0; i < t->nt; i++) {
         twin *w = &t->tw[i];
         if (jobs[i].status == CLNSCL_ENONFINITE) /* NaN/Inf weights or activations: diverged */
