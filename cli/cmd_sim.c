@@ -59,10 +59,11 @@ static void usage(FILE *f)
         "  --sweep name=v1,v2,..  grid over any option above (repeatable: Cartesian product);\n"
         "                         writes DIR/sweep.csv, one row per grid point\n"
         "  --strict               stop and exit 1 at the first violated inequality\n"
-        "  --max-memory GB        memory limit (default 90% of MemAvailable)\n"
+        "  --max-memory GB        memory limit (default or 0: 90% of MemAvailable)\n"
         "  --threads N            threads of the step (default 0: OpenBLAS's count, i.e.\n"
         "                         OPENBLAS_NUM_THREADS or the cores; at most the online CPUs);\n"
-        "                         outputs are bit-identical for every N\n"
+        "                         outputs are bit-identical for every N (--symmetrize steps run\n"
+        "                         on one thread)\n"
         "  --out DIR              write DIR/trajectory.csv and DIR/summary.json (required)\n"
         "  --json                 print summary.json on stdout (default: a short human-readable summary)\n"
         "\n"
@@ -89,8 +90,8 @@ static void print_bound(const cJSON *o, const char *label, const char *key)
     snprintf(lkey, sizeof lkey, "%s_log10", key);
     double v = jnum(o, key), l = jnum(o, lkey);
     printf("  %-26s", label);
-    if (isfinite(v)) printf("%-14.6g", v);
-    else printf("%-14s", "(beyond double)");
+    if (isfinite(v)) printf("%-16.6g", v);
+    else printf("%-16s", "(beyond double)");
     if (isfinite(l)) printf("log10 %.4f", l);
     printf("\n");
 }

@@ -249,7 +249,7 @@ int clnscl_labels_read(const char *path, int32_t **labels, size_t *n)
     for (size_t k = 0; k < len; k++) {
         double v = m.data[k];
         if (!isfinite(v) || v != floor(v) || v < 0 || v > 2147483647.0) {
-            st = clnscl_fail(CLNSCL_EFORMAT, "%s: label %zu is %g (need an integer >= 0)", path, k, v);
+            st = clnscl_fail(CLNSCL_EFORMAT, "%s: label %zu is %g (need an integer in [0, 2147483647])", path, k, v);
             break;
         }
         l[k] = (int32_t)v;

@@ -199,6 +199,11 @@ static int run_config(const clnscl_sim_opts *o, FILE *traj, clnscl_progress *pro
         clnscl_sim_result res;
         ctx.repeat = r;
         int st = clnscl_sim_run(o, r, row_sink, &ctx, &res);
+        if (st && o->repeat > 1) { /* which of the repeats */
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", clnscl_last_error());
+            clnscl_fail(st, "repeat %ld (seed %llu): %s", r, (unsigned long long)(o->seed + (uint64_t)r), msg);
+        }
         if (st) return st;
         if (r == 0) ag->first = res;
         ag->runs++;
@@ -427,6 +432,18 @@ static cJSON *sweep_value_json(const char *v)
     return cJSON_CreateString(v);
 }
 
+/* the current error, prefixed with the grid point it happened at ("sweep point tau=0.1 batch=8: …") */
+static void fail_at_point(int st, const sweep_dim *d, int nspecs, const int *idx)
+{
+    char msg[512], where[256] = "";
+    snprintf(msg, sizeof msg, "%s", clnscl_last_error());
+    for (int i = 0; i < nspecs; i++) {
+        size_t l = strlen(where);
+        snprintf(where + l, sizeof where - l, "%s%s=%s", i ? " " : "", d[i].key, d[i].vals[idx[i]]);
+    }
+    clnscl_fail(st, "sweep point %s: %s", where, msg);
+}
+
 /* grid point k → options (last dimension varies fastest) */
 static int sweep_point(const clnscl_sim_opts *o, const sweep_dim *d, int nd, long k, clnscl_sim_opts *p, int *idx)
 {
@@ -484,14 +501,7 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
         clnscl_sim_opts p;
         if ((st = sweep_point(o, d, nspecs, k, &p, idx)) || (st = clnscl_sim_opts_check(&p)) ||
             (st = clnscl_sim_memory_check(&p))) {
-            char msg[512];
-            snprintf(msg, sizeof msg, "%s", clnscl_last_error());
-            char where[256] = "";
-            for (int i = 0; i < nspecs; i++) {
-                size_t l = strlen(where);
-                snprintf(where + l, sizeof where - l, "%s%s=%s", i ? " " : "", d[i].key, d[i].vals[idx[i]]);
-            }
-            clnscl_fail(st, "sweep point %s: %s", where, msg);
+            fail_at_point(st, d, nspecs, idx);
             free(idx);
             sweep_free(d, nspecs);
             return st;
@@ -534,7 +544,10 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
         sweep_point(o, d, nspecs, k, &p, idx);
         clnscl_progress_update(&prog, (double)k / (double)npts, "sim sweep: point %ld/%ld", k + 1, npts);
         aggregate ag;
-        if ((st = run_config(&p, NULL, NULL, &ag))) break;
+        if ((st = run_config(&p, NULL, NULL, &ag))) {
+            fail_at_point(st, d, nspecs, idx);
+            break;
+        }
         total_viol += ag.violations;
         if (ag.stopped) {
             stop = 1;

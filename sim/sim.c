@@ -623,7 +623,10 @@ static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *r
     if (!holds(row->rho, bound_value(&q)))
         note_violation(res, &res->viol_cor1, "step %ld: rho %.6g exceeds its Theorem-1 bound %.6g", row->rho,
                        bound_value(&q), step);
-    if (!holds(row->cka_lower, row->cka))
+    /* the Corollaries are stated for ρ < 1 and r < 1 (THEORY.md §7 item 6): beyond, the lower
+     * bound is negative and not valid in general (L = −εK), so it is reported but not checked
+     * (only --no-clip runs get there) */
+    if (row->rho < 1.0 && !holds(row->cka_lower, row->cka))
         note_violation(res, &res->viol_cor1, "step %ld: CKA lower bound %.6g exceeds CKA %.6g", row->cka_lower, row->cka,
                        step);
     if ((st = clnscl_rdm_compare(S0, S1, n, &row->rsa, &row->r, &a1))) return st;
@@ -634,7 +637,7 @@ static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *r
     if (!holds(row->r, bound_value(&q)))
         note_violation(res, &res->viol_cor2, "step %ld: r %.6g exceeds its Theorem-1 bound %.6g", row->r, bound_value(&q),
                        step);
-    if (!holds(row->rsa_lower, row->rsa))
+    if (row->r < 1.0 && !holds(row->rsa_lower, row->rsa))
         note_violation(res, &res->viol_cor2, "step %ld: RSA lower bound %.6g exceeds RSA %.6g", row->rsa_lower, row->rsa,
                        step);
     if (o->scl) {
@@ -645,13 +648,13 @@ static int make_row_(run_state *rs, long repeat, long step, clnscl_sim_result *r
         if ((st = clnscl_gram_compare(S0, S1, n, &row->cka_scl, &rho, &k1))) return st;
         if ((st = clnscl_bounds_cka_lower(rho, &lb))) return st;
         row->cka_lower_scl = lb.value;
-        if (!holds(row->cka_lower_scl, row->cka_scl))
+        if (rho < 1.0 && !holds(row->cka_lower_scl, row->cka_scl))
             note_violation(res, &res->viol_cor1, "step %ld: CKA(CL,SCL) lower bound %.6g exceeds CKA %.6g",
                            row->cka_lower_scl, row->cka_scl, step);
         if ((st = clnscl_rdm_compare(S0, S1, n, &row->rsa_scl, &r, &a1))) return st;
         if ((st = clnscl_bounds_rsa_lower(r, &lb))) return st;
         row->rsa_lower_scl = lb.value;
-        if (!holds(row->rsa_lower_scl, row->rsa_scl))
+        if (r < 1.0 && !holds(row->rsa_lower_scl, row->rsa_scl))
             note_violation(res, &res->viol_cor2, "step %ld: RSA(CL,SCL) lower bound %.6g exceeds RSA %.6g",
                            row->rsa_lower_scl, row->rsa_scl, step);
     }
@@ -820,11 +823,12 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         }
         if (st) {
             char msg[512];
-            snprintf(msg, sizeof msg, "step %ld: %s", t, clnscl_last_error());
+            snprintf(msg, sizeof msg, "step %ld: %s", t + 1, clnscl_last_error()); /* steps count from 1 */
             clnscl_fail(st, "%s", msg);
             goto done;
         }
-        /* batch composition (§4.2; after the gradients, which name an empty denominator first) and Δ_t = 2e^{2/τ} f_t/(1−f_t) */
+        /* batch composition (§4.2; after the gradients, which name an empty denominator first) and
+         * Δ_t = 2e^{2/τ} f_t/(1−f_t) */
         const double f = clnscl_sim_same_class_fraction(&rs.b, o->form);
         rs.f_batch = f;
         if (f > rs.f_max) rs.f_max = f;
@@ -832,8 +836,8 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         if ((st = clnscl_bounds_log_delta(f, tau, &log_dt))) goto done;
         const double Dt = exp(log_dt);
         if (!isfinite(lhs2) || !isfinite(after)) { /* only without clipping can Σ leave the box and overflow */
-            st = clnscl_fail(CLNSCL_ENONFINITE, "step %ld: the similarity matrices overflowed the double range "
-                                                "(--no-clip with step size %g diverges)", t, eta);
+            st = clnscl_fail(CLNSCL_ENONFINITE, "step %ld: the similarity matrices (or their squared distance) left "
+                                                "the double range (--no-clip with step size %g diverges)", t + 1, eta);
             goto done;
         }
         const double lhs = sqrt(lhs2), D_t = sqrt(rs.D2 > 0 ? rs.D2 : 0.0);
@@ -843,7 +847,7 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         if (sl < rs.lemma7_slack) rs.lemma7_slack = sl;
         if (!holds(lhs, b7))
             note_violation(res, &res->viol_lemma7, "step %ld: Lemma 7 fails: ||G_CL - G_NSCL|| = %.6g > bound %.6g", lhs,
-                           b7, t);
+                           b7, t + 1);
         rs.D2 = rs.D2 - before + after;
         if (rs.D2 < 0) rs.D2 = 0;
         /* drift recurrence (§4.4) with this step's Δ_t */
@@ -852,7 +856,7 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         if (sl < rs.rec_slack) rs.rec_slack = sl;
         if (!holds(D_next, brec))
             note_violation(res, &res->viol_recurrence, "step %ld: recurrence fails: D_{t+1} = %.6g > bound %.6g", D_next,
-                           brec, t);
+                           brec, t + 1);
         /* S_η (Neumaier) and W_{t+1} = (1 + η_t/(2τ²|A|)) W_t + η_t in log space */
         {
             double u = rs.S_eta + eta;

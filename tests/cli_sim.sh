@@ -45,11 +45,27 @@ reject_sim "negative warm-up" $O --warmup-epochs -1
 reject "swept twice (message names it)" "'tau' is swept twice" "$SCRATCH/bad" sim $O --sweep tau=0.1 --sweep tau=0.2
 reject "unsweepable key (message names it)" "'repeat' cannot be swept" "$SCRATCH/bad" sim $O --sweep repeat=1,2
 # failures found while running: one message, no NaN in it, and no output directory left
-reject "diverging --no-clip run" "overflowed the double range" "$SCRATCH/bad" sim $O --classes 3 --per-class 4 \
+reject "diverging --no-clip run" "left the double range" "$SCRATCH/bad" sim $O --classes 3 --per-class 4 \
     --batch 4 --steps 20 --eta 1e160 --no-clip
 reject "empty NSCL denominator at run time" "empty denominator" "$SCRATCH/bad" sim $O --classes 2 --per-class 4 \
     --batch 2 --steps 200
 if grep -qi nan "$ERR"; then bad "NaN in a message: $(cat "$ERR")"; else ok; fi
+# run-time errors name the step (counted from 1, as the trajectory's rows), the repeat, the sweep point
+reject "run-time error names the step" "clnscl: step 2: NSCL loss" "$SCRATCH/bad" sim $O --batch 2 --steps 2
+reject "run-time error names the repeat" "clnscl: repeat 1 (seed 2): step 2: NSCL" "$SCRATCH/bad" sim $O --batch 3 \
+    --repeat 3 --steps 60
+reject "run-time error names the sweep point" "clnscl: sweep point batch=2: step 2: NSCL" "$SCRATCH/bad" sim $O \
+    --sweep batch=8,2 --steps 200
+# Corollaries 1-2 hold only for rho, r < 1 (THEORY.md §7 item 6): an unclipped run far outside the box
+# reaches rho > 1 for the CL-SCL pair (lower bound (1-rho)/(1+rho) < 0) and must not count those
+# (invalid) lower bounds as violated
+if "$BIN" sim --no-clip --eta 1000 --steps 50 --log-every 1 --out "$SCRATCH/nc" >/dev/null &&
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+             NR > 1 && $c["cka_lower_scl"] < 0 { n++ } END { exit !(n > 0) }' "$SCRATCH/nc/trajectory.csv"; then
+    ok
+else
+    bad "--no-clip run with rho > 1: counted violations or never left rho < 1"
+fi
 printf 'not an npy file' >"$SCRATCH/junk.npy"
 reject_sim "malformed embeddings" $O --init file --init-embeddings "$SCRATCH/junk.npy" --init-labels "$SCRATCH/junk.npy"
 
