@@ -332,7 +332,7 @@ static double fro_diff(const double *X, const double *Y, size_t n)
 }
 
 /* Σ (X − Y)² over two gathered nv × nv blocks */
-CLNSCL_HOT static double block_d2(const double *X, const double *Y, size_t nn)
+static double block_d2(const double *X, const double *Y, size_t nn)
 {
     double s = 0.0;
     for (size_t k = 0; k < nn; k++) {
@@ -363,9 +363,9 @@ static void block_scatter(double *Sx, size_t P, int R, int k, const long *v, lon
 }
 
 /* §3.3 on a gathered block X (nv × nv, positions as in the batch): X[i][j] −= η G[i][j] on the
- * anchor rows, then clip to [−1,1], diagonal fixed at 1, optionally X ← (X+Xᵀ)/2 (the V × V block
- * holds every entry that can have become asymmetric). */
-CLNSCL_HOT static void apply_update(double *X, long nv, long na, const double *G, double eta, int clip, int symmetrize)
+ * anchor rows, then clip to [−1,1], diagonal fixed at 1, then X ← (X+Xᵀ)/2 (the V × V block holds
+ * every entry that can have become asymmetric). */
+static void apply_update_symmetrized(double *X, long nv, long na, const double *G, double eta, int clip)
 {
     for (long i = 0; i < na; i++) {
         double *row = X + (size_t)i * (size_t)nv;
@@ -377,13 +377,12 @@ CLNSCL_HOT static void apply_update(double *X, long nv, long na, const double *G
         }
         row[i] = 1.0;
     }
-    if (symmetrize)
-        for (long i = 0; i < nv; i++)
-            for (long j = i + 1; j < nv; j++) {
-                double *p = X + (size_t)i * (size_t)nv + (size_t)j, *q = X + (size_t)j * (size_t)nv + (size_t)i;
-                double m = 0.5 * (*p + *q);
-                *p = *q = m;
-            }
+    for (long i = 0; i < nv; i++)
+        for (long j = i + 1; j < nv; j++) {
+            double *p = X + (size_t)i * (size_t)nv + (size_t)j, *q = X + (size_t)j * (size_t)nv + (size_t)i;
+            double m = 0.5 * (*p + *q);
+            *p = *q = m;
+        }
 }
 
 static int holds(double lhs, double bound)
@@ -445,10 +444,7 @@ typedef struct {
     int R;                 /* runs: CL, NSCL (, SCL)             */
     double *Sx;            /* their Σ, interleaved (sigma_of_run) */
     double *T[2];          /* two Σ in point order (logged steps) */
-    double *G[3];          /* na × nv                            */
-    double *X[3];          /* gathered nv × nv batch blocks      */
     clnscl_sim_batch b;    /* the batch (point indices)          */
-    clnscl_sim_batch lb;   /* the same batch on the block (v = 0..nv−1) */
     long *samples;
     double D2;             /* ‖Σ^CL − Σ^NSCL‖²_F (incremental)   */
     double S_eta, S_comp;  /* Σ η (Neumaier)                     */
@@ -461,10 +457,12 @@ typedef struct {
     double *scratch;       /* nthreads × 3 runs × {x, g} tiles of nv·8 */
     double *part;          /* per tile: the lanes of ‖ΔG‖², ‖ΔΣ‖² before, after */
     int *tile_st;          /* per tile: status                         */
-    char (*tile_err)[256]; /* per thread: message of its lowest failing tile */
-    long *err_tile;        /* per thread: that tile (−1: none)          */
-    double eta;            /* this step's update: step size, clipping */
-    int clip;
+    char (*tile_err)[256]; /* per tile: the failure's message          */
+    double eta;            /* this step's step size                    */
+    /* the symmetrised step: the batch block of every run */
+    double *G[3];          /* na × nv                            */
+    double *X[3];          /* gathered nv × nv batch blocks      */
+    clnscl_sim_batch lb;   /* the same batch on the block (v = 0..nv−1) */
 } run_state;
 
 /* The non-symmetrised step (§3.3), one tile of eight anchor rows at a time (sim/tile.h): row v_i
@@ -499,17 +497,15 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
     for (int k = 0; k < nruns; k++) {
         if (!together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, k, 1, rs->b.v, b, i0, X + k);
         int st = clnscl_sim_tile_grad(X[k], b, i0, losses[k], rs->o->form, rs->o->tau, G[k], NULL);
-        if (st) {
+        if (st) { /* the message is on this thread: keep it with the tile */
             rs->tile_st[tile] = st;
-            if (rs->err_tile[thread] < 0 || tile < rs->err_tile[thread]) {
-                rs->err_tile[thread] = tile;
-                snprintf(rs->tile_err[thread], sizeof rs->tile_err[thread], "%s", clnscl_last_error());
-            }
+            snprintf(rs->tile_err[tile], sizeof rs->tile_err[tile], "%s", clnscl_last_error());
             return;
         }
     }
     const clnscl_v8 zero = clnscl_v8_splat(0.0), vmeta = clnscl_v8_splat(-rs->eta);
-    const clnscl_v8 hi = clnscl_v8_splat(rs->clip ? 1.0 : INFINITY), lo = clnscl_v8_splat(rs->clip ? -1.0 : -INFINITY);
+    const int clip = rs->o->clip;
+    const clnscl_v8 hi = clnscl_v8_splat(clip ? 1.0 : INFINITY), lo = clnscl_v8_splat(clip ? -1.0 : -INFINITY);
     double *x0 = X[0], *x1 = X[1];
     const double *g0 = G[0], *g1 = G[1];
     /* even and odd columns in separate accumulators (nv = 2B is even) */
@@ -522,9 +518,7 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
             const clnscl_v8 dg = h0 - h1, db = a0 - a1;
             t2[h] += dg * dg;
             t0[h] += db * db;
-            clnscl_v8 c0 = a0 + vmeta * h0, c1 = a1 + vmeta * h1;
-            c0 = clnscl_v8_select(c0 > hi, hi, clnscl_v8_select(c0 < lo, lo, c0));
-            c1 = clnscl_v8_select(c1 > hi, hi, clnscl_v8_select(c1 < lo, lo, c1));
+            const clnscl_v8 c0 = clnscl_v8_clamp(a0 + vmeta * h0, lo, hi), c1 = clnscl_v8_clamp(a1 + vmeta * h1, lo, hi);
             const clnscl_v8 da = c0 - c1;
             t1[h] += da * da;
             clnscl_v8_store(x0 + q, c0);
@@ -532,8 +526,7 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
         }
     for (int k = 2; k < nruns; k++)
         for (size_t j = 0; j < tsz; j += W) {
-            clnscl_v8 c = clnscl_v8_load(X[k] + j) + vmeta * clnscl_v8_load(G[k] + j);
-            clnscl_v8_store(X[k] + j, clnscl_v8_select(c > hi, hi, clnscl_v8_select(c < lo, lo, c)));
+            clnscl_v8_store(X[k] + j, clnscl_v8_clamp(clnscl_v8_load(X[k] + j) + vmeta * clnscl_v8_load(G[k] + j), lo, hi));
         }
     clnscl_sim_tile_scatter(rs->Sx, P, rs->R, rs->b.v, b, i0, X);
     /* padding lanes (past the last anchor) repeat a real row: not counted */
@@ -549,19 +542,15 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
 
 /* All tiles on the thread team, then their sums combined in tile order (so the result does not
  * depend on the number of threads); the first failing tile's message. */
-static int step_tiles(run_state *rs, double eta, int clip, double *lhs2, double *before, double *after)
+static int step_tiles(run_state *rs, double eta, double *lhs2, double *before, double *after)
 {
     enum { W = CLNSCL_SIM_TILE };
     const long ntiles = (rs->b.na + W - 1) / W;
     rs->eta = eta;
-    rs->clip = clip;
-    for (int t = 0; t < rs->nthreads; t++) rs->err_tile[t] = -1;
     clnscl_pool_run(rs->pool, ntiles, step_tile, rs);
     clnscl_v8 l2 = clnscl_v8_splat(0.0), d0 = l2, d1 = l2;
     for (long t = 0; t < ntiles; t++) {
-        if (rs->tile_st[t]) /* the lowest failing tile: the message of the thread that ran it */
-            for (int th = 0; th < rs->nthreads; th++)
-                if (rs->err_tile[th] == t) return clnscl_fail(rs->tile_st[t], "%s", rs->tile_err[th]);
+        if (rs->tile_st[t]) return clnscl_fail(rs->tile_st[t], "%s", rs->tile_err[t]);
         const double *p = rs->part + (size_t)t * 3 * W;
         l2 += clnscl_v8_load(p);
         d0 += clnscl_v8_load(p + W);
@@ -570,6 +559,36 @@ static int step_tiles(run_state *rs, double eta, int clip, double *lhs2, double 
     *lhs2 = clnscl_v8_sum(l2);
     *before = clnscl_v8_sum(d0);
     *after = clnscl_v8_sum(d1);
+    return CLNSCL_OK;
+}
+
+/* The symmetrised step (§3.3 with Σ ← (Σ+Σᵀ)/2): on the whole gathered V × V block of each run,
+ * since the symmetrisation mixes anchor and non-anchor rows; the same sums as step_tiles. */
+static int step_block(run_state *rs, double eta, double *lhs2, double *before, double *after)
+{
+    static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
+    const clnscl_sim_opts *o = rs->o;
+    const long nv = rs->b.nv, na = rs->b.na;
+    rs->lb.B = rs->b.B;
+    rs->lb.nv = nv;
+    rs->lb.na = na;
+    rs->lb.y = rs->b.y;
+    for (long j = 0; j < nv; j++) rs->lb.v[j] = j;
+    for (int k = 0; k < rs->R; k++) {
+        block_gather(rs->Sx, (size_t)rs->P, rs->R, k, rs->b.v, nv, rs->X[k]);
+        int st = clnscl_sim_grad(rs->X[k], (size_t)nv, &rs->lb, losses[k], o->form, o->tau, rs->G[k], NULL);
+        if (st) return st;
+    }
+    double l2 = 0.0;
+    for (size_t k = 0; k < (size_t)na * (size_t)nv; k++) {
+        double d = rs->G[0][k] - rs->G[1][k];
+        l2 += d * d;
+    }
+    *lhs2 = l2;
+    *before = block_d2(rs->X[0], rs->X[1], (size_t)nv * (size_t)nv);
+    for (int k = 0; k < rs->R; k++) apply_update_symmetrized(rs->X[k], nv, na, rs->G[k], eta, o->clip);
+    *after = block_d2(rs->X[0], rs->X[1], (size_t)nv * (size_t)nv);
+    for (int k = 0; k < rs->R; k++) block_scatter(rs->Sx, (size_t)rs->P, rs->R, k, rs->b.v, nv, rs->X[k]);
     return CLNSCL_OK;
 }
 
@@ -699,7 +718,6 @@ static void run_free(run_state *rs)
     free(rs->part);
     free(rs->tile_st);
     free(rs->tile_err);
-    free(rs->err_tile);
 }
 
 int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_fn row_fn, void *ctx,
@@ -760,9 +778,8 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         rs.scratch = malloc((size_t)rs.nthreads * 6 * nv * CLNSCL_SIM_TILE * sizeof(double));
         rs.part = malloc(ntiles * 3 * CLNSCL_SIM_TILE * sizeof(double));
         rs.tile_st = calloc(ntiles, sizeof *rs.tile_st);
-        rs.tile_err = calloc((size_t)rs.nthreads, sizeof *rs.tile_err);
-        rs.err_tile = calloc((size_t)rs.nthreads, sizeof *rs.err_tile);
-        if (!rs.pool || !rs.scratch || !rs.part || !rs.tile_st || !rs.tile_err || !rs.err_tile) {
+        rs.tile_err = calloc(ntiles, sizeof *rs.tile_err);
+        if (!rs.pool || !rs.scratch || !rs.part || !rs.tile_st || !rs.tile_err) {
             st = clnscl_fail(CLNSCL_ENOMEM, "out of memory (step scratch)");
             goto done;
         }
@@ -800,30 +817,8 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         /* the gradients, Lemma 7's ‖G^CL − G^NSCL‖_F, the update (§3.3) and the block's share of
          * D_t and D_{t+1}, checked below */
         double lhs2 = 0.0, before = 0.0, after = 0.0;
-        if (o->symmetrize) {
-            static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
-            rs.lb.B = rs.b.B; /* the same batch on the gathered block */
-            rs.lb.nv = rs.b.nv;
-            rs.lb.na = rs.b.na;
-            rs.lb.y = rs.b.y;
-            for (long j = 0; j < rs.b.nv; j++) rs.lb.v[j] = j;
-            for (int k = 0; k < nruns && !st; k++) {
-                block_gather(rs.Sx, (size_t)ref.P, nruns, k, rs.b.v, rs.b.nv, rs.X[k]);
-                st = clnscl_sim_grad(rs.X[k], nv, &rs.lb, losses[k], o->form, tau, rs.G[k], NULL);
-            }
-            if (!st) {
-                for (size_t k = 0; k < (size_t)rs.na * nv; k++) {
-                    double d = rs.G[0][k] - rs.G[1][k];
-                    lhs2 += d * d;
-                }
-                before = block_d2(rs.X[0], rs.X[1], nv * nv);
-                for (int k = 0; k < nruns; k++) apply_update(rs.X[k], rs.b.nv, rs.b.na, rs.G[k], eta, o->clip, 1);
-                after = block_d2(rs.X[0], rs.X[1], nv * nv);
-                for (int k = 0; k < nruns; k++) block_scatter(rs.Sx, (size_t)ref.P, nruns, k, rs.b.v, rs.b.nv, rs.X[k]);
-            }
-        } else {
-            st = step_tiles(&rs, eta, o->clip, &lhs2, &before, &after);
-        }
+        if (o->symmetrize) st = step_block(&rs, eta, &lhs2, &before, &after);
+        else st = step_tiles(&rs, eta, &lhs2, &before, &after);
         if (st) {
             char msg[512];
             snprintf(msg, sizeof msg, "step %ld: %s", t + 1, clnscl_last_error()); /* steps count from 1 */

@@ -38,6 +38,12 @@ static inline clnscl_v8 clnscl_v8_select(clnscl_m8 m, clnscl_v8 a, clnscl_v8 b)
 
 static inline clnscl_v8 clnscl_v8_max(clnscl_v8 a, clnscl_v8 b) { return clnscl_v8_select(a > b, a, b); }
 
+/* x clipped to [lo, hi] per lane (infinite bounds: no clipping) */
+static inline clnscl_v8 clnscl_v8_clamp(clnscl_v8 x, clnscl_v8 lo, clnscl_v8 hi)
+{
+    return clnscl_v8_select(x > hi, hi, clnscl_v8_select(x < lo, lo, x));
+}
+
 /* ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) */
 static inline double clnscl_v8_sum(clnscl_v8 v)
 {
