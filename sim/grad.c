@@ -44,11 +44,20 @@ int clnscl_sim_grad(const double *S, size_t ld, const clnscl_sim_batch *b, clnsc
 {
     const size_t tile = (size_t)b->nv * CLNSCL_SIM_TILE;
     double total = 0.0, li[CLNSCL_SIM_TILE], *x = malloc(2 * tile * sizeof *x), *g = x + tile;
-    if (!x) return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    long long *yl = malloc((size_t)b->nv * sizeof *yl);
+    unsigned char *special = malloc((size_t)b->nv);
+    if (!x || !yl || !special) {
+        free(x);
+        free(yl);
+        free(special);
+        return clnscl_fail(CLNSCL_ENOMEM, "out of memory");
+    }
+    for (long j = 0; j < b->nv; j++) yl[j] = b->y[j];
+    clnscl_sim_tile_cols tc = {.yl = yl, .special = special};
     int st = CLNSCL_OK;
     for (long i0 = 0; i0 < b->na && !st; i0 += CLNSCL_SIM_TILE) {
         clnscl_sim_tile_gather(S, ld, 1, 0, 1, b->v, b, i0, &x);
-        if ((st = clnscl_sim_tile_grad(x, b, i0, loss, form, tau, g, loss_out ? li : NULL))) break;
+        if ((st = clnscl_sim_tile_grad(x, b, i0, loss, form, tau, g, loss_out ? li : NULL, &tc))) break;
         const long nl = clnscl_sim_tile_lanes(b, i0);
         for (long l = 0; l < nl; l++) {
             if (G)
@@ -58,6 +67,8 @@ int clnscl_sim_grad(const double *S, size_t ld, const clnscl_sim_batch *b, clnsc
         }
     }
     free(x);
+    free(yl);
+    free(special);
     if (!st && loss_out) *loss_out = total / (double)b->na;
     return st;
 }

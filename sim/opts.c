@@ -1,6 +1,7 @@
 /* sim/opts.c — options of the surrogate simulator: defaults, text setter, validation,
  * schedule, memory estimate (clnscl/sim.h). */
 #include "clnscl/sim.h"
+#include "tile.h"
 
 #include "clnscl/io.h"
 #include "clnscl/status.h"
@@ -277,10 +278,10 @@ static int sim_samples(const clnscl_sim_opts *o, long *N, long *d)
 static double bytes_for(const clnscl_sim_opts *o, long N, long d)
 {
     double P = 2.0 * (double)N;
-    double runs = o->scl ? 3.0 : 2.0;
-    /* the runs' Σ, two Σ in point order for the logged checks (sim/sim.c), the embeddings while
-     * Σ_0 is built; metrics use O(P) */
-    return (runs + 2.0) * P * P * 8.0 + P * (double)d * 8.0 + 64.0 * P * 8.0;
+    double slots = clnscl_sim_slots(o->scl ? 3 : 2);
+    /* the runs' Σ (interleaved, slots an entry), two Σ in point order for the logged checks
+     * (sim/sim.c), the embeddings while Σ_0 is built; metrics use O(P) */
+    return (slots + 2.0) * P * P * 8.0 + P * (double)d * 8.0 + 64.0 * P * 8.0;
 }
 
 double clnscl_sim_memory_bytes(const clnscl_sim_opts *o)

@@ -414,24 +414,41 @@ static double bound_value(const clnscl_bound *b)
 
 /* ---- storage ------------------------------------------------------------------------------ */
 
-/* The runs' Σ live in one array, entry (a, c) of run k at Sx[(a·P + c)·R + k]: a step reads and
- * writes the same entries of every run, which then share cache lines (at B = 32 of 200 samples the
- * step was bound by the lines R separate matrices cost). Σ of one run in plain row-major order,
- * for the full-matrix checks, is copied out at logged steps. */
+/* The runs' Σ live in one array, entry (a, c) of run k at Sx[(q(a)·P + q(c))·R + k] with R slots
+ * an entry (clnscl_sim_slots: three runs take four, the last a copy) and the points in sample-major
+ * order, q(s) = 2s and q(s + N) = 2s + 1 for sample s: a step reads and writes the same entries of
+ * every run, which then share cache lines, the two views of a batch sample are neighbouring
+ * columns (one 64-byte line holds both of a row at R = 4), and the tile gather moves an entry as
+ * one vector. Σ of one run in plain row-major point order, for the full-matrix checks, is copied
+ * out at logged steps. (At B = 32 of 200 samples the step is bound by the lines it touches.) */
 
-/* T ← Σ of run k */
+/* storage index of point p of 2N */
+static inline long slot_of(long p, long N) { return p < N ? 2 * p : 2 * (p - N) + 1; }
+
+/* T ← Σ of run k (point order) */
 static void sigma_of_run(const double *Sx, long P, int R, int k, double *T)
 {
-    const size_t n = (size_t)P * (size_t)P;
-    for (size_t e = 0; e < n; e++) T[e] = Sx[e * (size_t)R + (size_t)k];
+    const long N = P / 2;
+    for (long a = 0; a < P; a++) {
+        const double *row = Sx + (size_t)slot_of(a, N) * (size_t)P * (size_t)R + (size_t)k;
+        double *t = T + (size_t)a * (size_t)P;
+        for (long s = 0; s < N; s++) { /* q(s) = 2s, q(s + N) = 2s + 1 */
+            t[s] = row[(size_t)(2 * s) * (size_t)R];
+            t[s + N] = row[(size_t)(2 * s + 1) * (size_t)R];
+        }
+    }
 }
 
-/* every run's Σ ← S0 */
+/* every slot of every entry ← S0 (point order) */
 static void sigma_store_all(double *Sx, long P, int R, const double *S0)
 {
-    const size_t n = (size_t)P * (size_t)P;
-    for (size_t e = 0; e < n; e++)
-        for (int k = 0; k < R; k++) Sx[e * (size_t)R + (size_t)k] = S0[e];
+    const long N = P / 2;
+    for (long a = 0; a < P; a++) {
+        double *row = Sx + (size_t)slot_of(a, N) * (size_t)P * (size_t)R;
+        const double *s0 = S0 + (size_t)a * (size_t)P;
+        for (long c = 0; c < P; c++)
+            for (int k = 0; k < R; k++) row[(size_t)slot_of(c, N) * (size_t)R + (size_t)k] = s0[c];
+    }
 }
 
 /* ---- one run ------------------------------------------------------------------------------ */
@@ -441,10 +458,13 @@ typedef struct {
     const refset *ref;
     clnscl_schedule sched;
     long P, na;
-    int R;                 /* runs: CL, NSCL (, SCL)             */
+    int runs;              /* CL, NSCL (, SCL)                   */
+    int R;                 /* slots an entry of Sx (clnscl_sim_slots) */
     double *Sx;            /* their Σ, interleaved (sigma_of_run) */
     double *T[2];          /* two Σ in point order (logged steps) */
     clnscl_sim_batch b;    /* the batch (point indices)          */
+    long *bq;              /* its points' storage indices (slot_of) */
+    long long *yl;         /* its labels (sim/tile.h)            */
     long *samples;
     double D2;             /* ‖Σ^CL − Σ^NSCL‖²_F (incremental)   */
     double S_eta, S_comp;  /* Σ η (Neumaier)                     */
@@ -454,7 +474,8 @@ typedef struct {
     /* the tiled step (step_tiles): a thread team, per-thread tile scratch, per-tile results */
     clnscl_pool *pool;
     int nthreads;
-    double *scratch;       /* nthreads × 3 runs × {x, g} tiles of nv·8 */
+    double *scratch;       /* per thread: 3 runs × {x, e} tiles of nv·8, column masks */
+    size_t scratch_per_thread; /* doubles */
     double *part;          /* per tile: the lanes of ‖ΔG‖², ‖ΔΣ‖² before, after */
     int *tile_st;          /* per tile: status                         */
     char (*tile_err)[256]; /* per tile: the failure's message          */
@@ -483,38 +504,45 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
     static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
     run_state *rs = ctx;
     const clnscl_sim_batch *b = &rs->b;
-    const long nv = b->nv, i0 = tile * W, nruns = rs->o->scl ? 3 : 2;
+    const long nv = b->nv, i0 = tile * W, nruns = rs->runs;
     const size_t P = (size_t)rs->P, tsz = (size_t)nv * W;
-    double *X[3], *G[3];
+    double *X[3] = {NULL, NULL, NULL}, *E[3] = {NULL, NULL, NULL};
+    double *scr = rs->scratch + (size_t)thread * rs->scratch_per_thread;
     for (int k = 0; k < nruns; k++) {
-        X[k] = rs->scratch + ((size_t)thread * 3 + (size_t)k) * 2 * tsz;
-        G[k] = X[k] + tsz;
+        X[k] = scr + (size_t)k * 2 * tsz;
+        E[k] = X[k] + tsz;
     }
+    clnscl_sim_tile_cols tc = {.yl = rs->yl, .special = (unsigned char *)(scr + 6 * tsz)};
+    clnscl_sim_tile_cols_fill(b, i0, &tc);
     /* small tiles: every run's at once (they share cache lines); large ones run by run, so that a
-     * run's tile and gradient stay in L1 while they are used */
+     * run's tile and exponentials stay in L1 while they are used */
     const int together = tsz * sizeof(double) * 2 * (size_t)nruns <= SMALL_TILE_BYTES;
-    if (together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, 0, nruns, rs->b.v, b, i0, X);
+    if (together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, 0, nruns, rs->bq, b, i0, X);
+    clnscl_v8 f[3], w[3];
     for (int k = 0; k < nruns; k++) {
-        if (!together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, k, 1, rs->b.v, b, i0, X + k);
-        int st = clnscl_sim_tile_grad(X[k], b, i0, losses[k], rs->o->form, rs->o->tau, G[k], NULL);
+        if (!together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, k, 1, rs->bq, b, i0, X + k);
+        int st = clnscl_sim_tile_softmax(X[k], b, i0, &tc, losses[k], rs->o->form, rs->o->tau, E[k], &f[k], NULL);
         if (st) { /* the message is on this thread: keep it with the tile */
             rs->tile_st[tile] = st;
             snprintf(rs->tile_err[tile], sizeof rs->tile_err[tile], "%s", clnscl_last_error());
             return;
         }
+        w[k] = clnscl_sim_tile_w(b, &tc, losses[k] == CLNSCL_SIM_SCL, rs->o->tau);
     }
+    /* G = e·f − w column by column (sim/tile.h), then the update */
     const clnscl_v8 zero = clnscl_v8_splat(0.0), vmeta = clnscl_v8_splat(-rs->eta);
     const int clip = rs->o->clip;
     const clnscl_v8 hi = clnscl_v8_splat(clip ? 1.0 : INFINITY), lo = clnscl_v8_splat(clip ? -1.0 : -INFINITY);
     double *x0 = X[0], *x1 = X[1];
-    const double *g0 = G[0], *g1 = G[1];
+    const double *e0 = E[0], *e1 = E[1];
     /* even and odd columns in separate accumulators (nv = 2B is even) */
     clnscl_v8 t2[2] = {zero, zero}, t0[2] = {zero, zero}, t1[2] = {zero, zero};
-    for (size_t j = 0; j < tsz; j += 2 * W)
-        for (size_t h = 0; h < 2; h++) {
-            const size_t q = j + h * W;
+    for (long j = 0; j < nv; j += 2)
+        for (long h = 0; h < 2; h++) {
+            const size_t q = (size_t)(j + h) * W;
             const clnscl_v8 a0 = clnscl_v8_load(x0 + q), a1 = clnscl_v8_load(x1 + q);
-            const clnscl_v8 h0 = clnscl_v8_load(g0 + q), h1 = clnscl_v8_load(g1 + q);
+            const clnscl_v8 h0 = clnscl_sim_tile_g(&tc, 0, j + h, clnscl_v8_load(e0 + q), f[0], w[0]);
+            const clnscl_v8 h1 = clnscl_sim_tile_g(&tc, 0, j + h, clnscl_v8_load(e1 + q), f[1], w[1]);
             const clnscl_v8 dg = h0 - h1, db = a0 - a1;
             t2[h] += dg * dg;
             t0[h] += db * db;
@@ -525,10 +553,12 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
             clnscl_v8_store(x1 + q, c1);
         }
     for (int k = 2; k < nruns; k++)
-        for (size_t j = 0; j < tsz; j += W) {
-            clnscl_v8_store(X[k] + j, clnscl_v8_clamp(clnscl_v8_load(X[k] + j) + vmeta * clnscl_v8_load(G[k] + j), lo, hi));
+        for (long j = 0; j < nv; j++) {
+            const size_t q = (size_t)j * W;
+            const clnscl_v8 g = clnscl_sim_tile_g(&tc, 1, j, clnscl_v8_load(E[k] + q), f[k], w[k]);
+            clnscl_v8_store(X[k] + q, clnscl_v8_clamp(clnscl_v8_load(X[k] + q) + vmeta * g, lo, hi));
         }
-    clnscl_sim_tile_scatter(rs->Sx, P, rs->R, rs->b.v, b, i0, X);
+    clnscl_sim_tile_scatter(rs->Sx, P, rs->R, (int)nruns, rs->bq, b, i0, X);
     /* padding lanes (past the last anchor) repeat a real row: not counted */
     const long nl = clnscl_sim_tile_lanes(b, i0);
     clnscl_v8 s2 = t2[0] + t2[1], s0 = t0[0] + t0[1], s1 = t1[0] + t1[1];
@@ -574,8 +604,8 @@ static int step_block(run_state *rs, double eta, double *lhs2, double *before, d
     rs->lb.na = na;
     rs->lb.y = rs->b.y;
     for (long j = 0; j < nv; j++) rs->lb.v[j] = j;
-    for (int k = 0; k < rs->R; k++) {
-        block_gather(rs->Sx, (size_t)rs->P, rs->R, k, rs->b.v, nv, rs->X[k]);
+    for (int k = 0; k < rs->runs; k++) {
+        block_gather(rs->Sx, (size_t)rs->P, rs->R, k, rs->bq, nv, rs->X[k]);
         int st = clnscl_sim_grad(rs->X[k], (size_t)nv, &rs->lb, losses[k], o->form, o->tau, rs->G[k], NULL);
         if (st) return st;
     }
@@ -586,9 +616,9 @@ static int step_block(run_state *rs, double eta, double *lhs2, double *before, d
     }
     *lhs2 = l2;
     *before = block_d2(rs->X[0], rs->X[1], (size_t)nv * (size_t)nv);
-    for (int k = 0; k < rs->R; k++) apply_update_symmetrized(rs->X[k], nv, na, rs->G[k], eta, o->clip);
+    for (int k = 0; k < rs->runs; k++) apply_update_symmetrized(rs->X[k], nv, na, rs->G[k], eta, o->clip);
     *after = block_d2(rs->X[0], rs->X[1], (size_t)nv * (size_t)nv);
-    for (int k = 0; k < rs->R; k++) block_scatter(rs->Sx, (size_t)rs->P, rs->R, k, rs->b.v, nv, rs->X[k]);
+    for (int k = 0; k < rs->runs; k++) block_scatter(rs->Sx, (size_t)rs->P, rs->R, k, rs->bq, nv, rs->X[k]);
     return CLNSCL_OK;
 }
 
@@ -711,6 +741,8 @@ static void run_free(run_state *rs)
     free(rs->T[1]);
     free(rs->lb.v);
     free(rs->b.v);
+    free(rs->bq);
+    free(rs->yl);
     free(rs->b.y);
     free(rs->samples);
     clnscl_pool_free(rs->pool);
@@ -720,8 +752,9 @@ static void run_free(run_state *rs)
     free(rs->tile_err);
 }
 
-int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_fn row_fn, void *ctx,
-                   clnscl_sim_result *res)
+/* one run (clnscl_sim_run) with OpenBLAS on one thread; blas_threads: its count outside */
+static int sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_fn row_fn, void *ctx,
+                   clnscl_sim_result *res, int blas_threads)
 {
     int st = clnscl_sim_opts_check(o);
     if (st) return st;
@@ -748,16 +781,17 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
     if ((st = clnscl_schedule_check(&rs.sched))) goto done;
     const int nruns = o->scl ? 3 : 2;
     const size_t PP = (size_t)ref.P * (size_t)ref.P, nv = 2 * (size_t)o->batch;
-    rs.R = nruns;
-    rs.Sx = alloc_matrix(PP * (size_t)nruns);
+    rs.runs = nruns;
+    rs.R = clnscl_sim_slots(nruns);
+    rs.Sx = alloc_matrix(PP * (size_t)rs.R);
     rs.T[0] = ref.S0; /* the first point-order buffer takes Σ_0's storage */
     ref.S0 = NULL;
     rs.T[1] = alloc_matrix(PP);
     if (!rs.Sx || !rs.T[1]) {
-        st = clnscl_fail(CLNSCL_ENOMEM, "out of memory: %d matrices of %ld x %ld doubles", nruns + 2, ref.P, ref.P);
+        st = clnscl_fail(CLNSCL_ENOMEM, "out of memory: %d matrices of %ld x %ld doubles", rs.R + 2, ref.P, ref.P);
         goto done;
     }
-    sigma_store_all(rs.Sx, ref.P, nruns, rs.T[0]); /* shared initialisation Σ_0 */
+    sigma_store_all(rs.Sx, ref.P, rs.R, rs.T[0]); /* shared initialisation Σ_0 */
     for (int k = 0; k < nruns; k++) {
         rs.G[k] = malloc((size_t)rs.na * nv * sizeof(double)); /* the symmetrised step's batch block */
         rs.X[k] = malloc(nv * nv * sizeof(double));
@@ -769,13 +803,15 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
     {
         const size_t ntiles = ((size_t)rs.na + CLNSCL_SIM_TILE - 1) / CLNSCL_SIM_TILE;
         /* at most a thread per tile and per online CPU (the team spins between steps) */
-        int want = o->threads > 0 ? (int)o->threads : openblas_get_num_threads();
+        int want = o->threads > 0 ? (int)o->threads : blas_threads;
         const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         if (cpus > 0 && want > cpus) want = (int)cpus;
         if ((size_t)want > ntiles) want = (int)ntiles;
         rs.pool = clnscl_pool_new(want);
         rs.nthreads = clnscl_pool_threads(rs.pool);
-        rs.scratch = malloc((size_t)rs.nthreads * 6 * nv * CLNSCL_SIM_TILE * sizeof(double));
+        /* per thread: 3 runs × {x, e} tiles of nv·8 doubles, the tile's special-column flags */
+        rs.scratch_per_thread = 6 * nv * CLNSCL_SIM_TILE + (nv + 63) / 64 * 8;
+        rs.scratch = aligned_alloc(64, (size_t)rs.nthreads * rs.scratch_per_thread * sizeof(double));
         rs.part = malloc(ntiles * 3 * CLNSCL_SIM_TILE * sizeof(double));
         rs.tile_st = calloc(ntiles, sizeof *rs.tile_st);
         rs.tile_err = calloc(ntiles, sizeof *rs.tile_err);
@@ -785,10 +821,12 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         }
     }
     rs.b.v = malloc(nv * sizeof *rs.b.v);
+    rs.bq = malloc(nv * sizeof *rs.bq);
+    rs.yl = malloc(nv * sizeof *rs.yl);
     rs.b.y = malloc(nv * sizeof *rs.b.y);
     rs.lb.v = malloc(nv * sizeof *rs.lb.v);
     rs.samples = malloc((size_t)o->batch * sizeof *rs.samples);
-    if (!rs.b.v || !rs.b.y || !rs.lb.v || !rs.samples) {
+    if (!rs.b.v || !rs.bq || !rs.yl || !rs.b.y || !rs.lb.v || !rs.samples) {
         st = clnscl_fail(CLNSCL_ENOMEM, "out of memory (batch)");
         goto done;
     }
@@ -814,6 +852,10 @@ int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         const double eta = clnscl_schedule_eta(&rs.sched, t);
         sampler_draw(&smp, &rng_batch, rs.samples);
         clnscl_sim_batch_fill(&rs.b, rs.samples, o->batch, ref.N, ref.labels, o->anchors);
+        for (long j = 0; j < rs.b.nv; j++) {
+            rs.bq[j] = slot_of(rs.b.v[j], ref.N);
+            rs.yl[j] = rs.b.y[j];
+        }
         /* the gradients, Lemma 7's ‖G^CL − G^NSCL‖_F, the update (§3.3) and the block's share of
          * D_t and D_{t+1}, checked below */
         double lhs2 = 0.0, before = 0.0, after = 0.0;
@@ -899,5 +941,18 @@ done:
     run_free(&rs);
     sampler_free(&smp);
     refset_free(&ref);
+    return st;
+}
+
+/* OpenBLAS (Σ_0 and the logged steps' metrics) runs on one thread for the whole run: its workers
+ * spin for ~0.1 s after every multi-threaded call, and on the step team's cores that cost up to a
+ * third of the steps' speed (bench_sim, 2 cores). Its default count still sizes the team. */
+int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_fn row_fn, void *ctx,
+                   clnscl_sim_result *res)
+{
+    const int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    int st = sim_run(o, repeat_index, row_fn, ctx, res, blas_threads);
+    openblas_set_num_threads(blas_threads);
     return st;
 }

@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 /* row offsets of the tile's lanes in entries (padding lanes repeat lane 0) */
 static void tile_rows(const clnscl_sim_batch *b, const long *idx, size_t ld, long i0, size_t off[CLNSCL_SIM_TILE])
@@ -35,14 +36,71 @@ static inline void gather_r(const double *restrict S, int R, int nk, const long 
     }
 }
 
-static inline void scatter_r(double *restrict S, int R, const long *idx, long nv, const size_t *off, long nl,
+static inline void scatter_r(double *restrict S, int R, int nk, const long *idx, long nv, const size_t *off, long nl,
                              double *const *x)
 {
     for (long j = 0; j < nv; j++) {
         double *col = S + (size_t)idx[j] * (size_t)R;
         for (long l = 0; l < nl; l++) {
             double *e = col + off[l] * (size_t)R;
-            for (int k = 0; k < R; k++) e[k] = x[k][j * CLNSCL_SIM_TILE + l];
+            for (int k = 0; k < nk; k++) e[k] = x[k][j * CLNSCL_SIM_TILE + l];
+        }
+    }
+}
+
+/* Three matrices in four slots: an entry is one aligned vector of four, and the eight lanes of a
+ * column form an 8 × 4 block that two rounds of two-source shuffles transpose into three lane
+ * vectors (and back). Pure data movement: every clone gives the same bits. */
+typedef double clnscl_v4 __attribute__((vector_size(4 * sizeof(double))));
+
+static inline clnscl_v4 v4_load(const double *p)
+{
+    clnscl_v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void v4_store(double *p, clnscl_v4 v) { memcpy(p, &v, sizeof v); }
+
+static inline void gather_4x3(const double *restrict S, const long *idx, long nv, const size_t *off, double *const *x)
+{
+    for (long j = 0; j < nv; j++) {
+        const double *col = S + (size_t)idx[j] * 4;
+        /* p01 = (entry of lane 0 | entry of lane 1), … */
+        const clnscl_v8 p01 = __builtin_shufflevector(v4_load(col + off[0] * 4), v4_load(col + off[1] * 4), 0, 1, 2, 3, 4, 5, 6, 7);
+        const clnscl_v8 p23 = __builtin_shufflevector(v4_load(col + off[2] * 4), v4_load(col + off[3] * 4), 0, 1, 2, 3, 4, 5, 6, 7);
+        const clnscl_v8 p45 = __builtin_shufflevector(v4_load(col + off[4] * 4), v4_load(col + off[5] * 4), 0, 1, 2, 3, 4, 5, 6, 7);
+        const clnscl_v8 p67 = __builtin_shufflevector(v4_load(col + off[6] * 4), v4_load(col + off[7] * 4), 0, 1, 2, 3, 4, 5, 6, 7);
+        /* q0 = (matrix 0 of lanes 0–3 | matrix 1 of lanes 0–3), q1 = (matrix 2 of lanes 0–3 | slot 3) */
+        const clnscl_v8 q0 = __builtin_shufflevector(p01, p23, 0, 4, 8, 12, 1, 5, 9, 13);
+        const clnscl_v8 q1 = __builtin_shufflevector(p01, p23, 2, 6, 10, 14, 3, 7, 11, 15);
+        const clnscl_v8 q2 = __builtin_shufflevector(p45, p67, 0, 4, 8, 12, 1, 5, 9, 13);
+        const clnscl_v8 q3 = __builtin_shufflevector(p45, p67, 2, 6, 10, 14, 3, 7, 11, 15);
+        clnscl_v8_store(x[0] + j * CLNSCL_SIM_TILE, __builtin_shufflevector(q0, q2, 0, 1, 2, 3, 8, 9, 10, 11));
+        clnscl_v8_store(x[1] + j * CLNSCL_SIM_TILE, __builtin_shufflevector(q0, q2, 4, 5, 6, 7, 12, 13, 14, 15));
+        clnscl_v8_store(x[2] + j * CLNSCL_SIM_TILE, __builtin_shufflevector(q1, q3, 0, 1, 2, 3, 8, 9, 10, 11));
+    }
+}
+
+static inline void scatter_4x3(double *restrict S, const long *idx, long nv, const size_t *off, long nl,
+                               double *const *x)
+{
+    for (long j = 0; j < nv; j++) {
+        double *col = S + (size_t)idx[j] * 4;
+        const clnscl_v8 x0 = clnscl_v8_load(x[0] + j * CLNSCL_SIM_TILE), x1 = clnscl_v8_load(x[1] + j * CLNSCL_SIM_TILE);
+        const clnscl_v8 x2 = clnscl_v8_load(x[2] + j * CLNSCL_SIM_TILE);
+        /* q0 = (matrix 0 of lanes 0–3 | matrix 1 of lanes 0–3), q2 the same of lanes 4–7 */
+        const clnscl_v8 q0 = __builtin_shufflevector(x0, x1, 0, 1, 2, 3, 8, 9, 10, 11);
+        const clnscl_v8 q2 = __builtin_shufflevector(x0, x1, 4, 5, 6, 7, 12, 13, 14, 15);
+        clnscl_v8 p[4]; /* p[h] = (entry of lane 2h | entry of lane 2h + 1), slot 3 = slot 2 */
+        p[0] = __builtin_shufflevector(q0, x2, 0, 4, 8, 8, 1, 5, 9, 9);
+        p[1] = __builtin_shufflevector(q0, x2, 2, 6, 10, 10, 3, 7, 11, 11);
+        p[2] = __builtin_shufflevector(q2, x2, 0, 4, 12, 12, 1, 5, 13, 13);
+        p[3] = __builtin_shufflevector(q2, x2, 2, 6, 14, 14, 3, 7, 15, 15);
+        for (long l = 0; l < nl; l++) {
+            const clnscl_v8 ph = p[l >> 1];
+            v4_store(col + off[l] * 4, (l & 1) ? __builtin_shufflevector(ph, ph, 4, 5, 6, 7)
+                                               : __builtin_shufflevector(ph, ph, 0, 1, 2, 3));
         }
     }
 }
@@ -53,120 +111,159 @@ CLNSCL_HOT void clnscl_sim_tile_gather(const double *S, size_t ld, int R, int k0
     size_t off[CLNSCL_SIM_TILE];
     tile_rows(b, idx, ld, i0, off);
     S += k0;
-    if (nk == R && R == 3) gather_r(S, 3, 3, idx, b->nv, off, x);
+    if (nk == 3 && R == 4) gather_4x3(S, idx, b->nv, off, x);
+    else if (nk == 1 && R == 4) gather_r(S, 4, 1, idx, b->nv, off, x);
     else if (nk == R && R == 2) gather_r(S, 2, 2, idx, b->nv, off, x);
-    else if (nk == 1 && R == 3) gather_r(S, 3, 1, idx, b->nv, off, x);
     else if (nk == 1 && R == 2) gather_r(S, 2, 1, idx, b->nv, off, x);
     else gather_r(S, R, nk, idx, b->nv, off, x);
 }
 
-CLNSCL_HOT void clnscl_sim_tile_scatter(double *S, size_t ld, int R, const long *idx, const clnscl_sim_batch *b,
+CLNSCL_HOT void clnscl_sim_tile_scatter(double *S, size_t ld, int R, int nk, const long *idx, const clnscl_sim_batch *b,
                                         long i0, double *const *x)
 {
     size_t off[CLNSCL_SIM_TILE];
     tile_rows(b, idx, ld, i0, off);
     const long nl = clnscl_sim_tile_lanes(b, i0);
-    switch (R) {
-    case 1: scatter_r(S, 1, idx, b->nv, off, nl, x); break;
-    case 2: scatter_r(S, 2, idx, b->nv, off, nl, x); break;
-    case 3: scatter_r(S, 3, idx, b->nv, off, nl, x); break;
-    default: scatter_r(S, R, idx, b->nv, off, nl, x);
-    }
+    if (R == 4 && nk == 3) scatter_4x3(S, idx, b->nv, off, nl, x);
+    else if (R == 2 && nk == 2) scatter_r(S, 2, 2, idx, b->nv, off, nl, x);
+    else if (R == 1 && nk == 1) scatter_r(S, 1, 1, idx, b->nv, off, nl, x);
+    else scatter_r(S, R, nk, idx, b->nv, off, nl, x);
 }
 
-CLNSCL_HOT int clnscl_sim_tile_grad(const double *x, const clnscl_sim_batch *b, long i0, clnscl_sim_loss loss,
-                                    clnscl_sim_form form, double tau, double *g, double *li)
+CLNSCL_HOT void clnscl_sim_tile_cols_fill(const clnscl_sim_batch *b, long i0, clnscl_sim_tile_cols *tc)
+{
+    enum { W = CLNSCL_SIM_TILE };
+    const long nv = b->nv, nl = clnscl_sim_tile_lanes(b, i0);
+    long long ia[W], pa[W], ya[W];
+    memset(tc->special, 0, (size_t)nv);
+    for (long l = 0; l < W; l++) { /* padding lanes: lane 0's anchor */
+        tc->ia[l] = i0 + (l < nl ? l : 0);
+        tc->pa[l] = (tc->ia[l] + b->B) % nv;
+        ia[l] = tc->ia[l];
+        pa[l] = tc->pa[l];
+        ya[l] = tc->yl[tc->ia[l]];
+        tc->special[tc->ia[l]] = tc->special[tc->pa[l]] = 1;
+    }
+    memcpy(&tc->IA, ia, sizeof tc->IA);
+    memcpy(&tc->PA, pa, sizeof tc->PA);
+    memcpy(&tc->YA, ya, sizeof tc->YA);
+    const clnscl_v8 zero = clnscl_v8_splat(0.0), one = clnscl_v8_splat(1.0);
+    /* counts: exact in any order; two chains (nv = 2B is even) */
+    clnscl_v8 n0 = zero, n1 = zero;
+    for (long j = 0; j < nv; j += 2) {
+        n0 += clnscl_v8_select(clnscl_sim_tile_same(tc, j), one, zero);
+        n1 += clnscl_v8_select(clnscl_sim_tile_same(tc, j + 1), one, zero);
+    }
+    tc->np = (n0 + n1) - one; /* i itself is of its class */
+}
+
+/* e[j] ← the logits x_j/τ of column j on D(i), −∞ elsewhere (returned too) */
+static inline clnscl_v8 tile_logit(const double *x, const clnscl_sim_tile_cols *tc, long j, clnscl_v8 vit, int nscl, int scl,
+                                   int code, double *e)
+{
+    enum { W = CLNSCL_SIM_TILE };
+    const clnscl_v8 ninf = clnscl_v8_splat(-INFINITY);
+    clnscl_v8 u = clnscl_v8_load(x + j * W) * vit;
+    if (nscl) {
+        clnscl_m8 out = clnscl_sim_tile_same(tc, j);
+        if (code && tc->special[j]) out &= ~(tc->PA == (long long)j);
+        u = clnscl_v8_select(out, ninf, u);
+    } else if (tc->special[j]) {
+        clnscl_m8 out = tc->IA == (long long)j;
+        if (!scl && !code) out |= tc->PA == (long long)j;
+        u = clnscl_v8_select(out, ninf, u);
+    }
+    clnscl_v8_store(e + j * W, u);
+    return u;
+}
+
+CLNSCL_HOT int clnscl_sim_tile_softmax(const double *x, const clnscl_sim_batch *b, long i0, const clnscl_sim_tile_cols *tc,
+                                       clnscl_sim_loss loss, clnscl_sim_form form, double tau, double *e, clnscl_v8 *f,
+                                       double *li)
 {
     enum { W = CLNSCL_SIM_TILE };
     const long nv = b->nv, nl = clnscl_sim_tile_lanes(b, i0);
     const double inv_tau = 1.0 / tau, scale = 1.0 / ((double)b->na * tau);
     const int nscl = loss == CLNSCL_SIM_NSCL, scl = loss == CLNSCL_SIM_SCL, code = form == CLNSCL_SIM_FORM_CODE;
-    long ia[W], pa[W]; /* anchor and positive position of each lane (padding lanes: lane 0's) */
-    double ya[W];
-    for (long l = 0; l < W; l++) {
-        ia[l] = i0 + (l < nl ? l : 0);
-        pa[l] = (ia[l] + b->B) % nv;
-        ya[l] = (double)b->y[ia[l]];
-    }
-    const clnscl_v8 YI = clnscl_v8_load(ya), zero = clnscl_v8_splat(0.0), one = clnscl_v8_splat(1.0);
-    const clnscl_v8 ninf = clnscl_v8_splat(-INFINITY);
-
-    /* logits x_j/τ on exactly D(i), −∞ elsewhere (§3.2, EDGE_CASES L4):
-     *   CL paper: j ∉ {i, p(i)}; CL code, SCL: j ≠ i; NSCL: y_j ≠ y_i, plus p(i) in the code form;
-     * SCL counts |P(i)| + 1 = #{j : y_j = y_i} on the way */
+    const clnscl_v8 zero = clnscl_v8_splat(0.0), one = clnscl_v8_splat(1.0), ninf = clnscl_v8_splat(-INFINITY);
     const clnscl_v8 vit = clnscl_v8_splat(inv_tau);
-    clnscl_v8 np = clnscl_v8_splat(-1.0);
-    for (long j = 0; j < nv; j++) {
-        const clnscl_v8 yj = clnscl_v8_splat((double)b->y[j]), u = clnscl_v8_load(x + j * W) * vit;
-        if (nscl) clnscl_v8_store(g + j * W, clnscl_v8_select(yj == YI, ninf, u));
-        else clnscl_v8_store(g + j * W, u);
-        if (scl) np += clnscl_v8_select(yj == YI, one, zero);
-    }
-    for (long l = 0; l < W; l++) {
-        g[ia[l] * W + l] = -INFINITY;
-        if (!scl && !nscl && !code) g[pa[l] * W + l] = -INFINITY;
-        if (nscl && code) g[pa[l] * W + l] = x[pa[l] * W + l] * inv_tau;
-    }
-    /* four running maxima over j ≡ 0..3 (mod 4): exact, so the split changes nothing but the
-     * length of the dependency chain */
-    clnscl_v8 m = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
+
+    /* logits x_j/τ on exactly D(i), −∞ elsewhere (§3.2, EDGE_CASES L4), and their maxima m:
+     *   CL paper: j ∉ {i, p(i)}; CL code, SCL: j ≠ i; NSCL: y_j ≠ y_i, plus p(i) in the code form.
+     * Four running maxima over j ≡ 0..3 (mod 4): exact, so the split changes nothing but the
+     * length of the dependency chain. */
+    clnscl_v8 m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
     long j4 = 0;
     for (; j4 + 4 <= nv; j4 += 4) {
-        m = clnscl_v8_max(clnscl_v8_load(g + j4 * W), m);
-        m1 = clnscl_v8_max(clnscl_v8_load(g + (j4 + 1) * W), m1);
-        m2 = clnscl_v8_max(clnscl_v8_load(g + (j4 + 2) * W), m2);
-        m3 = clnscl_v8_max(clnscl_v8_load(g + (j4 + 3) * W), m3);
+        m0 = clnscl_v8_max(tile_logit(x, tc, j4, vit, nscl, scl, code, e), m0);
+        m1 = clnscl_v8_max(tile_logit(x, tc, j4 + 1, vit, nscl, scl, code, e), m1);
+        m2 = clnscl_v8_max(tile_logit(x, tc, j4 + 2, vit, nscl, scl, code, e), m2);
+        m3 = clnscl_v8_max(tile_logit(x, tc, j4 + 3, vit, nscl, scl, code, e), m3);
     }
-    for (; j4 < nv; j4++) m = clnscl_v8_max(clnscl_v8_load(g + j4 * W), m);
-    m = clnscl_v8_max(clnscl_v8_max(m, m1), clnscl_v8_max(m2, m3));
+    for (; j4 < nv; j4++) m0 = clnscl_v8_max(tile_logit(x, tc, j4, vit, nscl, scl, code, e), m0);
+    const clnscl_v8 m = clnscl_v8_max(clnscl_v8_max(m0, m1), clnscl_v8_max(m2, m3));
     for (long l = 0; l < nl; l++)
         if (m[l] == -INFINITY)
             return clnscl_fail(CLNSCL_EDEGENERATE,
                                "%s loss (%s form) has an empty denominator: every sample of the batch has "
                                "label %d (no negatives); use --form code, more classes or a larger batch",
-                               nscl ? "NSCL" : "CL", code ? "code" : "paper", (int)ya[l]);
-    double ma[W];
-    clnscl_v8_store(ma, m);
-    for (long j = 0; j < nv; j++) /* −∞ (outside D(i)) → 0 */
-        for (long l = 0; l < W; l++) g[j * W + l] = clnscl_exp_nonpos(g[j * W + l] - ma[l]);
+                               nscl ? "NSCL" : "CL", code ? "code" : "paper", (int)b->y[tc->ia[l]]);
 
-    /* Z = 1 + Z_rest per anchor: terms exactly 1 (the maximum and its ties) counted, the others
-     * summed (as core/softmax.c, so Z_rest keeps a tiny rest) */
-    clnscl_v8 z0 = zero, z1 = zero, ones = zero;
-    for (long j = 0; j < nv; j += 2) { /* nv = 2B is even: z0 sums the even columns, z1 the odd */
-        const clnscl_v8 e0 = clnscl_v8_load(g + j * W), e1 = clnscl_v8_load(g + (j + 1) * W);
+    /* e^{x_j/τ − m}: −∞ (outside D(i)) → 0; four columns at a time, then one */
+    enum { CB = CLNSCL_EXP_BLOCK / W };
+    double ms[CLNSCL_EXP_BLOCK];
+    for (long c = 0; c < CB; c++) clnscl_v8_store(ms + c * W, m);
+    long j = 0;
+    for (; j + CB <= nv; j += CB) clnscl_exp_nonpos_n(e + j * W, ms, CLNSCL_EXP_BLOCK);
+    for (; j < nv; j++) clnscl_exp_nonpos_n(e + j * W, ms, W);
+
+    /* Z = Σ_j e_j per anchor (the maximum contributes exactly 1); nv = 2B is even: z0 sums the
+     * even columns, z1 the odd */
+    clnscl_v8 z0 = zero, z1 = zero;
+    for (long j2 = 0; j2 < nv; j2 += 2) {
+        z0 += clnscl_v8_load(e + j2 * W);
+        z1 += clnscl_v8_load(e + (j2 + 1) * W);
+    }
+    *f = clnscl_v8_splat(scale) / (z0 + z1);
+    if (!li) return CLNSCL_OK;
+
+    /* ℓ_i = m − (positive logit) + log Z, with log Z = log1p(Z_rest) and Z_rest = Z − 1 kept to its
+     * last bits (a tiny loss such as log(1 + 2e^{−400})): the terms exactly 1 (the maximum and its
+     * ties) counted, the others summed (as core/softmax.c); the positive logit is the mean over
+     * P(i) for SCL */
+    clnscl_v8 r0 = zero, r1 = zero, ones = zero;
+    for (long j2 = 0; j2 < nv; j2 += 2) {
+        const clnscl_v8 e0 = clnscl_v8_load(e + j2 * W), e1 = clnscl_v8_load(e + (j2 + 1) * W);
         const clnscl_m8 is0 = e0 == one, is1 = e1 == one;
-        z0 += clnscl_v8_select(is0, zero, e0);
-        z1 += clnscl_v8_select(is1, zero, e1);
+        r0 += clnscl_v8_select(is0, zero, e0);
+        r1 += clnscl_v8_select(is1, zero, e1);
         ones += clnscl_v8_select(is0, one, zero) + clnscl_v8_select(is1, one, zero);
     }
-    const clnscl_v8 zrest = (z0 + z1) + (ones - one), f = clnscl_v8_splat(scale) / (one + zrest);
-
-    /* G = q·scale − w·scale: w = e_{p(i)} (CL, NSCL) or 1/|P(i)| on P(i) = {j ≠ i : y_j = y_i}
-     * (SCL); G[i][i] = 0 (i is in neither set) */
-    double pos[W];
-    if (scl) {
-        const clnscl_v8 wp = clnscl_v8_splat(scale) / np;
-        for (long j = 0; j < nv; j++) {
-            const clnscl_v8 yj = clnscl_v8_splat((double)b->y[j]);
-            clnscl_v8_store(g + j * W, clnscl_v8_load(g + j * W) * f - clnscl_v8_select(yj == YI, wp, zero));
+    const clnscl_v8 zrest = (r0 + r1) + (ones - one);
+    for (long l = 0; l < W; l++) {
+        double pos = 0.0;
+        if (scl) {
+            for (long j2 = 0; j2 < nv; j2++)
+                if (j2 != tc->ia[l] && tc->yl[j2] == tc->yl[tc->ia[l]]) pos += x[j2 * W + l];
+            pos /= tc->np[l];
+        } else {
+            pos = x[tc->pa[l] * W + l];
         }
-        for (long l = 0; l < W; l++) g[ia[l] * W + l] = 0.0;
-        if (li)
-            for (long l = 0; l < W; l++) {
-                pos[l] = 0.0;
-                for (long j = 0; j < nv; j++)
-                    if (j != ia[l] && b->y[j] == b->y[ia[l]]) pos[l] += x[j * W + l];
-                pos[l] /= np[l];
-            }
-    } else {
-        for (long j = 0; j < nv; j++) clnscl_v8_store(g + j * W, clnscl_v8_load(g + j * W) * f);
-        for (long l = 0; l < W; l++) {
-            g[pa[l] * W + l] -= scale;
-            pos[l] = x[pa[l] * W + l];
-        }
+        li[l] = (m[l] - pos * inv_tau) + log1p(zrest[l]);
     }
-    if (li)
-        for (long l = 0; l < W; l++) li[l] = (m[l] - pos[l] * inv_tau) + log1p(zrest[l]);
+    return CLNSCL_OK;
+}
+
+CLNSCL_HOT int clnscl_sim_tile_grad(const double *x, const clnscl_sim_batch *b, long i0, clnscl_sim_loss loss,
+                                    clnscl_sim_form form, double tau, double *g, double *li, clnscl_sim_tile_cols *tc)
+{
+    enum { W = CLNSCL_SIM_TILE };
+    clnscl_sim_tile_cols_fill(b, i0, tc);
+    clnscl_v8 f;
+    int st = clnscl_sim_tile_softmax(x, b, i0, tc, loss, form, tau, g, &f, li);
+    if (st) return st;
+    const int scl = loss == CLNSCL_SIM_SCL;
+    const clnscl_v8 w = clnscl_sim_tile_w(b, tc, scl, tau);
+    for (long j = 0; j < b->nv; j++) clnscl_v8_store(g + j * W, clnscl_sim_tile_g(tc, scl, j, clnscl_v8_load(g + j * W), f, w));
     return CLNSCL_OK;
 }
