@@ -453,6 +453,15 @@ static void sigma_store_all(double *Sx, long P, int R, const double *S0)
 
 /* ---- one run ------------------------------------------------------------------------------ */
 
+/* one step's batch, drawn ahead (draw_batch) */
+typedef struct {
+    clnscl_sim_batch b;    /* point indices and labels           */
+    long *bq;              /* the points' storage indices         */
+    long long *yl;         /* the labels as the tile masks read them */
+    long *samples;         /* the B sample ids                    */
+    double f;              /* its maximum same-class fraction (§4.2) */
+} batch_buf;
+
 typedef struct {
     const clnscl_sim_opts *o;
     const refset *ref;
@@ -462,10 +471,14 @@ typedef struct {
     int R;                 /* slots an entry of Sx (clnscl_sim_slots) */
     double *Sx;            /* their Σ, interleaved (sigma_of_run) */
     double *T[2];          /* two Σ in point order (logged steps) */
-    clnscl_sim_batch b;    /* the batch (point indices)          */
-    long *bq;              /* its points' storage indices (slot_of) */
-    long long *yl;         /* its labels (sim/tile.h)            */
-    long *samples;
+    batch_buf bufs[2];     /* this step's batch and the next one's  */
+    int cur;               /* which of them is this step's          */
+    clnscl_sim_batch b;    /* this step's batch: bufs[cur]'s …      */
+    long *bq;              /* … storage indices (slot_of) …         */
+    long long *yl;         /* … and labels (sim/tile.h)             */
+    sampler *smp;          /* the batch sampler and its stream      */
+    clnscl_rng *rng_batch;
+    int draw_next;         /* the step's team also draws the next batch */
     double D2;             /* ‖Σ^CL − Σ^NSCL‖²_F (incremental)   */
     double S_eta, S_comp;  /* Σ η (Neumaier)                     */
     double log_W;          /* ln Σ_t η_t Π_{s>t} (1 + η_s/(2τ²|A|)) */
@@ -570,6 +583,30 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
     rs->tile_st[tile] = CLNSCL_OK;
 }
 
+/* the next step's batch into the buffer not in use: B samples from the batch stream, their
+ * points, storage indices, labels and same-class fraction */
+static void draw_batch(run_state *rs, batch_buf *bb)
+{
+    const clnscl_sim_opts *o = rs->o;
+    sampler_draw(rs->smp, rs->rng_batch, bb->samples);
+    clnscl_sim_batch_fill(&bb->b, bb->samples, o->batch, rs->ref->N, rs->ref->labels, o->anchors);
+    for (long j = 0; j < bb->b.nv; j++) {
+        bb->bq[j] = slot_of(bb->b.v[j], rs->ref->N);
+        bb->yl[j] = bb->b.y[j];
+    }
+    bb->f = clnscl_sim_same_class_fraction(&bb->b, o->form);
+}
+
+/* the step's tasks: its tiles, then (with draw_next) drawing the next batch, which only reads and
+ * writes the other buffer and the batch stream: the stream's draws keep their order whichever
+ * thread runs it, and the tail of a step's work balances on it */
+static void step_task(void *ctx, long task, int thread)
+{
+    run_state *rs = ctx;
+    if (task * CLNSCL_SIM_TILE >= rs->b.na) draw_batch(rs, &rs->bufs[rs->cur ^ 1]);
+    else step_tile(ctx, task, thread);
+}
+
 /* All tiles on the thread team, then their sums combined in tile order (so the result does not
  * depend on the number of threads); the first failing tile's message. */
 static int step_tiles(run_state *rs, double eta, double *lhs2, double *before, double *after)
@@ -577,7 +614,7 @@ static int step_tiles(run_state *rs, double eta, double *lhs2, double *before, d
     enum { W = CLNSCL_SIM_TILE };
     const long ntiles = (rs->b.na + W - 1) / W;
     rs->eta = eta;
-    clnscl_pool_run(rs->pool, ntiles, step_tile, rs);
+    clnscl_pool_run(rs->pool, ntiles + (rs->draw_next ? 1 : 0), step_task, rs);
     clnscl_v8 l2 = clnscl_v8_splat(0.0), d0 = l2, d1 = l2;
     for (long t = 0; t < ntiles; t++) {
         if (rs->tile_st[t]) return clnscl_fail(rs->tile_st[t], "%s", rs->tile_err[t]);
@@ -740,11 +777,13 @@ static void run_free(run_state *rs)
     free(rs->T[0]);
     free(rs->T[1]);
     free(rs->lb.v);
-    free(rs->b.v);
-    free(rs->bq);
-    free(rs->yl);
-    free(rs->b.y);
-    free(rs->samples);
+    for (int k = 0; k < 2; k++) {
+        free(rs->bufs[k].b.v);
+        free(rs->bufs[k].b.y);
+        free(rs->bufs[k].bq);
+        free(rs->bufs[k].yl);
+        free(rs->bufs[k].samples);
+    }
     clnscl_pool_free(rs->pool);
     free(rs->scratch);
     free(rs->part);
@@ -775,6 +814,8 @@ static int sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
     memset(&rs, 0, sizeof rs);
     rs.o = o;
     rs.ref = &ref;
+    rs.smp = &smp;
+    rs.rng_batch = &rng_batch;
     rs.P = ref.P;
     rs.na = o->anchors == CLNSCL_SIM_ANCHORS_VIEWS ? 2 * o->batch : o->batch;
     clnscl_sim_opts_schedule(o, ref.N, &rs.sched);
@@ -820,13 +861,20 @@ static int sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
             goto done;
         }
     }
-    rs.b.v = malloc(nv * sizeof *rs.b.v);
-    rs.bq = malloc(nv * sizeof *rs.bq);
-    rs.yl = malloc(nv * sizeof *rs.yl);
-    rs.b.y = malloc(nv * sizeof *rs.b.y);
+    for (int k = 0; k < 2; k++) {
+        batch_buf *bb = &rs.bufs[k];
+        bb->b.v = malloc(nv * sizeof *bb->b.v);
+        bb->b.y = malloc(nv * sizeof *bb->b.y);
+        bb->bq = malloc(nv * sizeof *bb->bq);
+        bb->yl = malloc(nv * sizeof *bb->yl);
+        bb->samples = malloc((size_t)o->batch * sizeof *bb->samples);
+        if (!bb->b.v || !bb->b.y || !bb->bq || !bb->yl || !bb->samples) {
+            st = clnscl_fail(CLNSCL_ENOMEM, "out of memory (batch)");
+            goto done;
+        }
+    }
     rs.lb.v = malloc(nv * sizeof *rs.lb.v);
-    rs.samples = malloc((size_t)o->batch * sizeof *rs.samples);
-    if (!rs.b.v || !rs.bq || !rs.yl || !rs.b.y || !rs.lb.v || !rs.samples) {
+    if (!rs.lb.v) {
         st = clnscl_fail(CLNSCL_ENOMEM, "out of memory (batch)");
         goto done;
     }
@@ -850,17 +898,22 @@ static int sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
     res->final = row;
     for (long t = 0; t < T; t++) {
         const double eta = clnscl_schedule_eta(&rs.sched, t);
-        sampler_draw(&smp, &rng_batch, rs.samples);
-        clnscl_sim_batch_fill(&rs.b, rs.samples, o->batch, ref.N, ref.labels, o->anchors);
-        for (long j = 0; j < rs.b.nv; j++) {
-            rs.bq[j] = slot_of(rs.b.v[j], ref.N);
-            rs.yl[j] = rs.b.y[j];
-        }
+        /* this step's batch (drawn during the last step, or now for the first); the team draws the
+         * next one with the tiles (the symmetrised step: after it) */
+        if (t == 0) draw_batch(&rs, &rs.bufs[rs.cur]);
+        rs.b = rs.bufs[rs.cur].b;
+        rs.bq = rs.bufs[rs.cur].bq;
+        rs.yl = rs.bufs[rs.cur].yl;
+        rs.draw_next = t + 1 < T && !o->symmetrize;
         /* the gradients, Lemma 7's ‖G^CL − G^NSCL‖_F, the update (§3.3) and the block's share of
          * D_t and D_{t+1}, checked below */
         double lhs2 = 0.0, before = 0.0, after = 0.0;
-        if (o->symmetrize) st = step_block(&rs, eta, &lhs2, &before, &after);
-        else st = step_tiles(&rs, eta, &lhs2, &before, &after);
+        if (o->symmetrize) {
+            st = step_block(&rs, eta, &lhs2, &before, &after);
+            if (!st && t + 1 < T) draw_batch(&rs, &rs.bufs[rs.cur ^ 1]);
+        } else {
+            st = step_tiles(&rs, eta, &lhs2, &before, &after);
+        }
         if (st) {
             char msg[512];
             snprintf(msg, sizeof msg, "step %ld: %s", t + 1, clnscl_last_error()); /* steps count from 1 */
@@ -869,7 +922,8 @@ static int sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         }
         /* batch composition (§4.2; after the gradients, which name an empty denominator first) and
          * Δ_t = 2e^{2/τ} f_t/(1−f_t) */
-        const double f = clnscl_sim_same_class_fraction(&rs.b, o->form);
+        const double f = rs.bufs[rs.cur].f;
+        rs.cur ^= 1;
         rs.f_batch = f;
         if (f > rs.f_max) rs.f_max = f;
         double log_dt;

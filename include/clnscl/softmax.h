@@ -37,7 +37,7 @@ static inline __attribute__((always_inline)) void clnscl_exp_nonpos_n(double *re
     double x[CLNSCL_EXP_BLOCK], xc[CLNSCL_EXP_BLOCK], t[CLNSCL_EXP_BLOCK], r[CLNSCL_EXP_BLOCK], p[CLNSCL_EXP_BLOCK];
     for (int i = 0; i < n; i++) {
         x[i] = g[i] - s[i];
-        xc[i] = x[i] < -708.0 ? -708.0 : x[i];
+        xc[i] = x[i] >= -708.0 ? x[i] : -708.0; /* the predicate of the final mask (x is not NaN) */
     }
     for (int i = 0; i < n; i++) t[i] = fma(xc[i], 1.4426950408889634, 0x1.8p52);
     for (int i = 0; i < n; i++) {
