@@ -17,7 +17,12 @@ CLNSCL_HOT int clnscl_softmax_masked(double *g, long n, double scale, double *m_
     double m = clnscl_v8_hmax(mx);
     for (long j = nc; j < n; j++) m = g[j] > m ? g[j] : m;
     if (m == -INFINITY) return -1;
-    for (long j = 0; j < n; j++) g[j] = clnscl_exp_nonpos(g[j] - m); /* −∞ (outside the set) → 0 */
+    /* −∞ (outside the set) → 0; 32 at a time (clnscl_exp_nonpos_n), then the rest */
+    double ms[CLNSCL_EXP_BLOCK];
+    for (int i = 0; i < CLNSCL_EXP_BLOCK; i++) ms[i] = m;
+    long j0 = 0;
+    for (; j0 + CLNSCL_EXP_BLOCK <= n; j0 += CLNSCL_EXP_BLOCK) clnscl_exp_nonpos_n(g + j0, ms, CLNSCL_EXP_BLOCK);
+    if (j0 < n) clnscl_exp_nonpos_n(g + j0, ms, (int)(n - j0));
     /* Z = 1 + Z_rest: the terms that are exactly 1 (the maximum and its ties, g_j − m = 0) are
      * counted, the others summed, so Z_rest keeps a tiny rest such as 2e^{−400} */
     const clnscl_v8 one = clnscl_v8_splat(1.0), zero = clnscl_v8_splat(0.0);

@@ -58,15 +58,16 @@ static inline __attribute__((always_inline)) void clnscl_exp_nonpos_n(double *re
     for (int i = 0; i < n; i++) p[i] = fma(p[i], r[i], 1.0);
     for (int i = 0; i < n; i++) p[i] = fma(p[i], r[i], 1.0);
     for (int i = 0; i < n; i++) {
-        uint64_t tb, sb;
+        uint64_t tb, pb;
         memcpy(&tb, &t[i], sizeof tb);
-        /* 2^k = (k + 1023) << 52 (modulo 2^64), and +0 below −708 through an all-ones/zero mask:
-         * an integer select, which the AVX2 clone can vectorise (a select between p·2^k and 0 it
-         * would not, the product possibly raising a floating-point exception) */
-        sb = ((tb + 1023u) << 52) & (0 - (uint64_t)(x[i] >= -708.0));
-        double sc;
-        memcpy(&sc, &sb, sizeof sc);
-        g[i] = p[i] * sc;
+        memcpy(&pb, &p[i], sizeof pb);
+        /* p·2^k by adding k to p's exponent field: the low bits of t hold k (two's complement,
+         * so tb << 52 = k << 52 modulo 2^64); exact, as p·2^k is, while the result is normal,
+         * which it is for x ≥ −708 (k ≥ −1021, p > 0.7); an integer add instead of a multiply
+         * keeps the multiply-add units for the polynomial. +0 below −708 through an
+         * all-ones/zero mask: an integer select, which the AVX2 clone can vectorise too. */
+        pb = (pb + (tb << 52)) & (0 - (uint64_t)(x[i] >= -708.0));
+        memcpy(&g[i], &pb, sizeof pb);
     }
 }
 
