@@ -212,20 +212,25 @@ CLNSCL_HOT int clnscl_sim_tile_softmax(const double *x, const clnscl_sim_batch *
                                "label %d (no negatives); use --form code, more classes or a larger batch",
                                nscl ? "NSCL" : "CL", code ? "code" : "paper", (int)b->y[tc->ia[l]]);
 
-    /* e^{x_j/τ − m}: −∞ (outside D(i)) → 0; four columns at a time, then one */
+    /* e^{x_j/τ − m}: −∞ (outside D(i)) → 0; four columns at a time, then one; and
+     * Z = Σ_j e_j per anchor (the maximum contributes exactly 1): z0 sums the even columns in
+     * increasing order, z1 the odd */
     enum { CB = CLNSCL_EXP_BLOCK / W };
     double ms[CLNSCL_EXP_BLOCK];
     for (long c = 0; c < CB; c++) clnscl_v8_store(ms + c * W, m);
-    long j = 0;
-    for (; j + CB <= nv; j += CB) clnscl_exp_nonpos_n(e + j * W, ms, CLNSCL_EXP_BLOCK);
-    for (; j < nv; j++) clnscl_exp_nonpos_n(e + j * W, ms, W);
-
-    /* Z = Σ_j e_j per anchor (the maximum contributes exactly 1); nv = 2B is even: z0 sums the
-     * even columns, z1 the odd */
     clnscl_v8 z0 = zero, z1 = zero;
-    for (long j2 = 0; j2 < nv; j2 += 2) {
-        z0 += clnscl_v8_load(e + j2 * W);
-        z1 += clnscl_v8_load(e + (j2 + 1) * W);
+    long j = 0;
+    for (; j + CB <= nv; j += CB) {
+        clnscl_exp_nonpos_n(e + j * W, ms, CLNSCL_EXP_BLOCK);
+        for (long c = 0; c < CB; c += 2) {
+            z0 += clnscl_v8_load(e + (j + c) * W);
+            z1 += clnscl_v8_load(e + (j + c + 1) * W);
+        }
+    }
+    for (; j < nv; j++) {
+        clnscl_exp_nonpos_n(e + j * W, ms, W);
+        if (j & 1) z1 += clnscl_v8_load(e + j * W);
+        else z0 += clnscl_v8_load(e + j * W);
     }
     *f = clnscl_v8_splat(scale) / (z0 + z1);
     if (!li) return CLNSCL_OK;
