@@ -11,7 +11,10 @@
 void *clnscl_alloc_big(size_t bytes)
 {
     const size_t huge = (size_t)2 << 20;
-    if (bytes < ((size_t)4 << 20)) return malloc(bytes ? bytes : 1);
+    if (bytes < ((size_t)4 << 20)) { /* cache-line aligned (the surrogate's entries are 32-byte vectors) */
+        void *q = NULL;
+        return posix_memalign(&q, 64, bytes ? bytes : 1) ? NULL : q;
+    }
     if (bytes > (size_t)-1 - huge) return NULL;
     size_t sz = (bytes + huge - 1) / huge * huge;
     void *p = NULL;

@@ -263,10 +263,10 @@ static int sim_samples(const clnscl_sim_opts *o, long *N, long *d)
     clnscl_mat m = {0, 0, NULL};
     int st = clnscl_npy_read(o->init_embeddings, &m);
     if (st) return st;
-    if (m.rows % 2 || m.rows < 4) {
+    if (m.rows % 2 || m.rows < 6) { /* as the reader in sim/sim.c */
         const size_t rows = m.rows; /* clnscl_mat_free clears m */
         clnscl_mat_free(&m);
-        return clnscl_fail(CLNSCL_ESHAPE, "%s: %zu rows; the point layout needs 2N rows (N >= 2 samples x 2 views)",
+        return clnscl_fail(CLNSCL_ESHAPE, "%s: %zu rows; the point layout needs 2N rows (N >= 3 samples x 2 views)",
                            o->init_embeddings, rows);
     }
     *N = (long)(m.rows / 2);
@@ -321,7 +321,7 @@ int clnscl_sim_memory_check(const clnscl_sim_opts *o)
         return clnscl_fail(CLNSCL_ENOMEM,
                            "configuration needs %.3g GB (%d similarity matrices of %ld x %ld doubles) but the limit is "
                            "%.3g GB (%s); reduce --classes/--per-class%s",
-                           need / 1e9, o->scl ? 5 : 4, 2 * N, 2 * N, limit / 1e9,
+                           need / 1e9, clnscl_sim_slots(o->scl ? 3 : 2) + 2, 2 * N, 2 * N, limit / 1e9,
                            o->max_memory_gb > 0 ? "--max-memory" : "90% of MemAvailable",
                            o->scl ? ", pass --no-scl" : "");
     return CLNSCL_OK;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- formatting --------------------------------------------------------------------------- */
 
@@ -331,18 +332,21 @@ int clnscl_sim_execute(const clnscl_sim_opts *o, const char *out_dir, char **sum
         if (violations) *violations = st ? 0 : ag.violations;
         return st;
     }
-    clnscl_made_dirs_release(&made, 0);
-    /* trajectory first, summary last: a summary.json present means the run completed */
+    /* trajectory first, summary last: a summary.json present means the run completed; when either
+     * cannot be written, neither stays (nor the directories this call made) */
     if (out_dir && (st = clnscl_afile_commit(&af))) {
         free(tpath);
+        clnscl_made_dirs_release(&made, 1);
         return st;
     }
-    free(tpath);
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "config", opts_json(o));
     json_aggregate(root, o, &ag);
     st = write_json(out_dir, "summary.json", root, summary_json);
     cJSON_Delete(root);
+    if (st && out_dir) unlink(tpath);
+    clnscl_made_dirs_release(&made, st != CLNSCL_OK);
+    free(tpath);
     if (violations) *violations = ag.violations;
     if (stopped) *stopped = 0;
     return st;
@@ -577,8 +581,12 @@ int clnscl_sim_sweep(const clnscl_sim_opts *o, const char *const *specs, int nsp
         cJSON_AddNumberToObject(root, "violations", (double)total_viol);
         st = write_json(out_dir, "summary.json", root, summary_json);
         if (out_dir) {
-            if (!st) st = clnscl_afile_commit(&af);
-            else clnscl_afile_abort(&af);
+            if (st) clnscl_afile_abort(&af);
+            else if ((st = clnscl_afile_commit(&af))) { /* no summary without its sweep.csv */
+                char *jpath = join_path(out_dir, "summary.json");
+                if (jpath) unlink(jpath);
+                free(jpath);
+            }
         }
     } else if (out_dir) {
         clnscl_afile_abort(&af);

@@ -998,9 +998,10 @@ done:
     return st;
 }
 
-/* OpenBLAS (Σ_0 and the logged steps' metrics) runs on one thread for the whole run: its workers
- * spin for ~0.1 s after every multi-threaded call, and on the step team's cores that cost up to a
- * third of the steps' speed (bench_sim, 2 cores). Its default count still sizes the team. */
+/* OpenBLAS (the dsyrk that builds Σ_0; the logged metrics are plain loops) runs on one thread for
+ * the whole run: its workers spin for ~0.1 s after a multi-threaded call, on the cores the step
+ * team is then using (bench_sim's runs of a tenth of a second lost up to a third of their speed,
+ * 2 cores). Its default count still sizes the team. */
 int clnscl_sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_fn row_fn, void *ctx,
                    clnscl_sim_result *res)
 {

@@ -66,6 +66,14 @@ if "$BIN" sim --no-clip --eta 1000 --steps 50 --log-every 1 --out "$SCRATCH/nc" 
 else
     bad "--no-clip run with rho > 1: counted violations or never left rho < 1"
 fi
+# an output that cannot be written at the end (summary.json is a directory): the trajectory written
+# before it does not stay either (nor, for a sweep, sweep.csv)
+rm -rf "$SCRATCH/sj" && mkdir -p "$SCRATCH/sj/summary.json"
+reject "summary.json not writable" "summary.json exists" "$SCRATCH/sj/trajectory.csv" sim --classes 4 --per-class 6 \
+    --batch 8 --steps 5 --out "$SCRATCH/sj"
+mkdir -p "$SCRATCH/sj/summary.json"
+reject "summary.json not writable (sweep)" "summary.json exists" "$SCRATCH/sj/sweep.csv" sim --classes 4 --per-class 6 \
+    --batch 8 --steps 5 --sweep tau=0.5,1 --out "$SCRATCH/sj"
 printf 'not an npy file' >"$SCRATCH/junk.npy"
 reject_sim "malformed embeddings" $O --init file --init-embeddings "$SCRATCH/junk.npy" --init-labels "$SCRATCH/junk.npy"
 

@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-/* `bytes` of uninitialised memory, or NULL; release with free(). Below 4 MiB a plain
- * malloc. */
+/* `bytes` of uninitialised memory, or NULL; release with free(). Below 4 MiB 64-byte aligned
+ * on ordinary pages. */
 void *clnscl_alloc_big(size_t bytes);
 
 /* Make the array *pp (of elements `elem` bytes, capacity *cap elements) hold at least `need`

@@ -2,8 +2,9 @@
  *
  * A reduction over x[0..n) keeps lane l = the entries j ≡ l (mod 8) of the whole chunks, adds the
  * remainder into lane 0 and combines the lanes by a fixed tree: one order on every CPU (the
- * AVX-512 clone holds the lanes in one register, AVX2 in two, the baseline in four SSE2 registers),
- * so every clone of a CLNSCL_HOT function gives bit-identical sums. GCC/Clang vector extensions.
+ * AVX-512 clone holds the lanes in one register, x86-64-v3 (AVX2) in two, the baseline in four
+ * SSE2 registers), so every clone of a CLNSCL_HOT function gives bit-identical sums. GCC/Clang
+ * vector extensions.
  */
 #ifndef CLNSCL_LANES_H
 #define CLNSCL_LANES_H

@@ -23,8 +23,9 @@ int clnscl_softmax_masked(double *g, long n, double scale, double *m_out, double
  * differences below −708 give 0, where e^x < 3.3e-308 is negligible against the maximum term 1
  * of a softmax). Cody–Waite reduction x = k ln 2 + r, |r| ≤ ln2/2, rounding through the 1.5·2^52
  * shift; e^r by its degree-13 Taylor polynomial (truncation < 4e-18 relative) in Horner form with
- * fused multiply-adds (fma() is exactly rounded, so every clone agrees; the AVX2/AVX-512 clones
- * make it one instruction); 2^k from the exponent bits of the shifted value. Within 1 ulp of
+ * fused multiply-adds (fma() is exactly rounded, so every clone agrees; the x86-64-v3 and AVX-512
+ * clones make it one instruction, the baseline calls libm); p·2^k by adding k to p's exponent
+ * field (the low bits of the shifted value hold k). Within 1 ulp of
  * libm's exp on [−708, 0] (tests/test_sim.c); branch-free so the loops vectorise.
  * Each step of the evaluation is a loop over the n entries: with n = CLNSCL_EXP_BLOCK a vectorising
  * clone issues four independent vectors per step, where one entry at a time the 13 dependent
@@ -65,7 +66,7 @@ static inline __attribute__((always_inline)) void clnscl_exp_nonpos_n(double *re
          * so tb << 52 = k << 52 modulo 2^64); exact, as p·2^k is, while the result is normal,
          * which it is for x ≥ −708 (k ≥ −1021, p > 0.7); an integer add instead of a multiply
          * keeps the multiply-add units for the polynomial. +0 below −708 through an
-         * all-ones/zero mask: an integer select, which the AVX2 clone can vectorise too. */
+         * all-ones/zero mask: an integer select, which the x86-64-v3 clone can vectorise too. */
         pb = (pb + (tb << 52)) & (0 - (uint64_t)(x[i] >= -708.0));
         memcpy(&g[i], &pb, sizeof pb);
     }
