@@ -506,7 +506,7 @@ typedef struct {
  * scattered back. Rows of non-anchor points (anchors = samples) do not move and would add the same
  * to "before" and "after", so they are left out of both. The sums run per lane over the columns,
  * tile after tile: one order whatever the CPU. */
-/* a tile's x and g scratch for all runs up to this size is gathered in one pass (L1 is 48 KiB) */
+/* a tile's x and e scratch for all runs up to this size is gathered in one pass (L1d: 32–48 KiB) */
 #define SMALL_TILE_BYTES (32 * 1024)
 
 /* one tile of anchors (a clnscl_pool task): gather, gradients, update with the Lemma 7 and D_t
