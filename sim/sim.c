@@ -457,7 +457,7 @@ static void sigma_store_all(double *Sx, long P, int R, const double *S0)
 typedef struct {
     clnscl_sim_batch b;    /* point indices and labels           */
     long *bq;              /* the points' storage indices         */
-    long long *yl;         /* the labels as the tile masks read them */
+    long long *yl;         /* the labels as the tile masks read them (int32 → int64 once a step) */
     long *samples;         /* the B sample ids                    */
     double f;              /* its maximum same-class fraction (§4.2) */
 } batch_buf;
@@ -473,9 +473,6 @@ typedef struct {
     double *T[2];          /* two Σ in point order (logged steps) */
     batch_buf bufs[2];     /* this step's batch and the next one's  */
     int cur;               /* which of them is this step's          */
-    clnscl_sim_batch b;    /* this step's batch: bufs[cur]'s …      */
-    long *bq;              /* … storage indices (slot_of) …         */
-    long long *yl;         /* … and labels (sim/tile.h)             */
     sampler *smp;          /* the batch sampler and its stream      */
     clnscl_rng *rng_batch;
     int draw_next;         /* the step's team also draws the next batch */
@@ -516,7 +513,8 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
     enum { W = CLNSCL_SIM_TILE };
     static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
     run_state *rs = ctx;
-    const clnscl_sim_batch *b = &rs->b;
+    const batch_buf *bt = &rs->bufs[rs->cur];
+    const clnscl_sim_batch *b = &bt->b;
     const long nv = b->nv, i0 = tile * W, nruns = rs->runs;
     const size_t P = (size_t)rs->P, tsz = (size_t)nv * W;
     double *X[3] = {NULL, NULL, NULL}, *E[3] = {NULL, NULL, NULL};
@@ -525,15 +523,15 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
         X[k] = scr + (size_t)k * 2 * tsz;
         E[k] = X[k] + tsz;
     }
-    clnscl_sim_tile_cols tc = {.yl = rs->yl, .special = (unsigned char *)(scr + 6 * tsz)};
+    clnscl_sim_tile_cols tc = {.yl = bt->yl, .special = (unsigned char *)(scr + 6 * tsz)};
     clnscl_sim_tile_cols_fill(b, i0, &tc);
     /* small tiles: every run's at once (they share cache lines); large ones run by run, so that a
      * run's tile and exponentials stay in L1 while they are used */
     const int together = tsz * sizeof(double) * 2 * (size_t)nruns <= SMALL_TILE_BYTES;
-    if (together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, 0, nruns, rs->bq, b, i0, X);
+    if (together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, 0, nruns, bt->bq, b, i0, X);
     clnscl_v8 f[3], w[3];
     for (int k = 0; k < nruns; k++) {
-        if (!together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, k, 1, rs->bq, b, i0, X + k);
+        if (!together) clnscl_sim_tile_gather(rs->Sx, P, rs->R, k, 1, bt->bq, b, i0, X + k);
         int st = clnscl_sim_tile_softmax(X[k], b, i0, &tc, losses[k], rs->o->form, rs->o->tau, E[k], &f[k], NULL);
         if (st) { /* the message is on this thread: keep it with the tile */
             rs->tile_st[tile] = st;
@@ -571,7 +569,7 @@ CLNSCL_HOT static void step_tile(void *ctx, long tile, int thread)
             const clnscl_v8 g = clnscl_sim_tile_g(&tc, 1, j, clnscl_v8_load(E[k] + q), f[k], w[k]);
             clnscl_v8_store(X[k] + q, clnscl_v8_clamp(clnscl_v8_load(X[k] + q) + vmeta * g, lo, hi));
         }
-    clnscl_sim_tile_scatter(rs->Sx, P, rs->R, (int)nruns, rs->bq, b, i0, X);
+    clnscl_sim_tile_scatter(rs->Sx, P, rs->R, (int)nruns, bt->bq, b, i0, X);
     /* padding lanes (past the last anchor) repeat a real row: not counted */
     const long nl = clnscl_sim_tile_lanes(b, i0);
     clnscl_v8 s2 = t2[0] + t2[1], s0 = t0[0] + t0[1], s1 = t1[0] + t1[1];
@@ -603,7 +601,7 @@ static void draw_batch(run_state *rs, batch_buf *bb)
 static void step_task(void *ctx, long task, int thread)
 {
     run_state *rs = ctx;
-    if (task * CLNSCL_SIM_TILE >= rs->b.na) draw_batch(rs, &rs->bufs[rs->cur ^ 1]);
+    if (task * CLNSCL_SIM_TILE >= rs->bufs[rs->cur].b.na) draw_batch(rs, &rs->bufs[rs->cur ^ 1]);
     else step_tile(ctx, task, thread);
 }
 
@@ -612,7 +610,7 @@ static void step_task(void *ctx, long task, int thread)
 static int step_tiles(run_state *rs, double eta, double *lhs2, double *before, double *after)
 {
     enum { W = CLNSCL_SIM_TILE };
-    const long ntiles = (rs->b.na + W - 1) / W;
+    const long ntiles = (rs->bufs[rs->cur].b.na + W - 1) / W;
     rs->eta = eta;
     clnscl_pool_run(rs->pool, ntiles + (rs->draw_next ? 1 : 0), step_task, rs);
     clnscl_v8 l2 = clnscl_v8_splat(0.0), d0 = l2, d1 = l2;
@@ -635,14 +633,15 @@ static int step_block(run_state *rs, double eta, double *lhs2, double *before, d
 {
     static const clnscl_sim_loss losses[3] = {CLNSCL_SIM_CL, CLNSCL_SIM_NSCL, CLNSCL_SIM_SCL};
     const clnscl_sim_opts *o = rs->o;
-    const long nv = rs->b.nv, na = rs->b.na;
-    rs->lb.B = rs->b.B;
+    const batch_buf *bt = &rs->bufs[rs->cur];
+    const long nv = bt->b.nv, na = bt->b.na;
+    rs->lb.B = bt->b.B;
     rs->lb.nv = nv;
     rs->lb.na = na;
-    rs->lb.y = rs->b.y;
+    rs->lb.y = bt->b.y;
     for (long j = 0; j < nv; j++) rs->lb.v[j] = j;
     for (int k = 0; k < rs->runs; k++) {
-        block_gather(rs->Sx, (size_t)rs->P, rs->R, k, rs->bq, nv, rs->X[k]);
+        block_gather(rs->Sx, (size_t)rs->P, rs->R, k, bt->bq, nv, rs->X[k]);
         int st = clnscl_sim_grad(rs->X[k], (size_t)nv, &rs->lb, losses[k], o->form, o->tau, rs->G[k], NULL);
         if (st) return st;
     }
@@ -655,7 +654,7 @@ static int step_block(run_state *rs, double eta, double *lhs2, double *before, d
     *before = block_d2(rs->X[0], rs->X[1], (size_t)nv * (size_t)nv);
     for (int k = 0; k < rs->runs; k++) apply_update_symmetrized(rs->X[k], nv, na, rs->G[k], eta, o->clip);
     *after = block_d2(rs->X[0], rs->X[1], (size_t)nv * (size_t)nv);
-    for (int k = 0; k < rs->runs; k++) block_scatter(rs->Sx, (size_t)rs->P, rs->R, k, rs->bq, nv, rs->X[k]);
+    for (int k = 0; k < rs->runs; k++) block_scatter(rs->Sx, (size_t)rs->P, rs->R, k, bt->bq, nv, rs->X[k]);
     return CLNSCL_OK;
 }
 
@@ -901,9 +900,6 @@ static int sim_run(const clnscl_sim_opts *o, long repeat_index, clnscl_sim_row_f
         /* this step's batch (drawn during the last step, or now for the first); the team draws the
          * next one with the tiles (the symmetrised step: after it) */
         if (t == 0) draw_batch(&rs, &rs.bufs[rs.cur]);
-        rs.b = rs.bufs[rs.cur].b;
-        rs.bq = rs.bufs[rs.cur].bq;
-        rs.yl = rs.bufs[rs.cur].yl;
         rs.draw_next = t + 1 < T && !o->symmetrize;
         /* the gradients, Lemma 7's ‖G^CL − G^NSCL‖_F, the update (§3.3) and the block's share of
          * D_t and D_{t+1}, checked below */

@@ -63,15 +63,16 @@ static inline clnscl_v4 v4_load(const double *p)
 
 static inline void v4_store(double *p, clnscl_v4 v) { memcpy(p, &v, sizeof v); }
 
-/* rows a, b, c, d (4 slots each) → r[k] = (a_k, b_k, c_k, d_k) for k < 3: the 4 × 4 transpose by
- * unpacks and 128-bit halves (the fourth column not formed) */
-static inline void transpose_4x3(clnscl_v4 a, clnscl_v4 b, clnscl_v4 c, clnscl_v4 d, clnscl_v4 r[3])
+/* rows a, b, c, d (4 each) → r[k] = (a_k, b_k, c_k, d_k): the 4 × 4 transpose by unpacks and
+ * 128-bit halves (an unused r[k] is not formed once inlined) */
+static inline void transpose_4x4(clnscl_v4 a, clnscl_v4 b, clnscl_v4 c, clnscl_v4 d, clnscl_v4 r[4])
 {
     const clnscl_v4 t0 = __builtin_shufflevector(a, b, 0, 4, 2, 6), t1 = __builtin_shufflevector(a, b, 1, 5, 3, 7);
     const clnscl_v4 t2 = __builtin_shufflevector(c, d, 0, 4, 2, 6), t3 = __builtin_shufflevector(c, d, 1, 5, 3, 7);
     r[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
     r[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
     r[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+    r[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
 }
 
 static inline void gather_4x3(const double *restrict S, const long *idx, long nv, const size_t *off, double *const *x)
@@ -79,8 +80,8 @@ static inline void gather_4x3(const double *restrict S, const long *idx, long nv
     for (long j = 0; j < nv; j++) {
         const double *col = S + (size_t)idx[j] * 4;
         for (long h = 0; h < 2; h++) { /* lanes 4h .. 4h + 3 */
-            clnscl_v4 r[3];
-            transpose_4x3(v4_load(col + off[4 * h] * 4), v4_load(col + off[4 * h + 1] * 4), v4_load(col + off[4 * h + 2] * 4),
+            clnscl_v4 r[4];
+            transpose_4x4(v4_load(col + off[4 * h] * 4), v4_load(col + off[4 * h + 1] * 4), v4_load(col + off[4 * h + 2] * 4),
                           v4_load(col + off[4 * h + 3] * 4), r);
             for (int k = 0; k < 3; k++) v4_store(x[k] + j * CLNSCL_SIM_TILE + 4 * h, r[k]);
         }
@@ -95,13 +96,8 @@ static inline void scatter_4x3(double *restrict S, const long *idx, long nv, con
         for (long h = 0; h < 2 && 4 * h < nl; h++) { /* lanes 4h .. 4h + 3; slot 3 ← slot 2 */
             const clnscl_v4 r0 = v4_load(x[0] + j * CLNSCL_SIM_TILE + 4 * h), r1 = v4_load(x[1] + j * CLNSCL_SIM_TILE + 4 * h);
             const clnscl_v4 r2 = v4_load(x[2] + j * CLNSCL_SIM_TILE + 4 * h);
-            const clnscl_v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6), t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
-            const clnscl_v4 t2 = __builtin_shufflevector(r2, r2, 0, 0, 2, 2), t3 = __builtin_shufflevector(r2, r2, 1, 1, 3, 3);
-            clnscl_v4 e[4];
-            e[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
-            e[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
-            e[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
-            e[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+            clnscl_v4 e[4]; /* entry of lane 4h + l, its slot 3 a copy of slot 2 */
+            transpose_4x4(r0, r1, r2, r2, e);
             const long n = nl - 4 * h < 4 ? nl - 4 * h : 4;
             for (long l = 0; l < n; l++) v4_store(col + off[4 * h + l] * 4, e[l]);
         }
